@@ -1,0 +1,9 @@
+"""Backward functions give the right gradients (the reference's, or those of the student's own forward)."""
+from conftest import graded
+from rnnlab_grader.checks import check_gradient
+from tables import GRADIENTS
+
+
+@graded(GRADIENTS, "gradients")
+def test_gradients(student, case):
+    check_gradient(student, case)

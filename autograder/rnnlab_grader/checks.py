@@ -1,0 +1,313 @@
+"""The kinds of check a grader makes, each one generic body driven by a declared case.
+
+A case is data (which function, how its inputs are built, dims, dtype, points); the
+hidden graders list cases in tables and run these bodies over them. Every failure raises
+`GradingFailure` with one or two lines a student can act on: the function, the input
+case, shapes expected and got, the worst relative error against the tolerance and where.
+
+Relative error, everywhere: max|got - expected| / max|expected| (the worst deviation,
+measured against the size of the values), so that it does not explode on entries near 0.
+"""
+import zlib
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import reference
+from .contract import signature
+from .proxy import StudentError
+from .worker import STEPS, Step
+
+# float64: independent correct implementations (other summation order, einsum, explicit
+# loops) agree to ~1e-14 on these sizes; every mistake we know of errs by > 1e-3.
+# float32: eps is 6e-8 and errors grow with the length of sums and of the time loop;
+# correct float32 code stays below 1e-6 here, so 1e-5 keeps a 10x margin.
+TOLERANCE = {"float64": 1e-9, "float32": 1e-5}
+# Centred differences with step 1e-5 on float64: truncation ~1e-10, rounding ~1e-11.
+FD_STEP = 1e-5
+FD_TOLERANCE = 1e-6
+
+
+class GradingFailure(AssertionError):
+    """A check failed; the message is the feedback the student sees."""
+
+
+# ---------------------------------------------------------------------------
+# Inputs
+
+
+class Inputs:
+    """Random inputs named by their axes, e.g. `g.randn("NTD")` is an (N, T, D) array.
+
+    Args:
+        dims: axis letter -> size, e.g. {"N": 2, "T": 3, "D": 4, "H": 5}.
+        dtype: "float64" or "float32" for the float arrays.
+        seed: seed of the generator (derived from the case label, so runs repeat exactly).
+    """
+
+    def __init__(self, dims, dtype, seed):
+        self.dims, self.dtype = dims, dtype
+        self.rng = np.random.default_rng(seed)
+
+    def shape(self, axes):
+        return tuple(self.dims[a] for a in axes)
+
+    def randn(self, axes, scale=1.0):
+        return (scale * self.rng.standard_normal(self.shape(axes))).astype(self.dtype)
+
+    def weights(self, axes):
+        """Weights scaled by 1/sqrt(fan-in), so that tanh and sigmoid are not saturated."""
+        return self.randn(axes, scale=1.0 / np.sqrt(self.dims[axes[0]]))
+
+    def ints(self, high_axis, axes):
+        """Integer ids in [0, dims[high_axis])."""
+        return self.rng.integers(0, self.dims[high_axis], size=self.shape(axes))
+
+    def mask(self, axes):
+        """Booleans with about a quarter False, and at least one True."""
+        mask = self.rng.random(self.shape(axes)) > 0.25
+        mask.flat[0] = True
+        return mask
+
+
+@dataclass(frozen=True)
+class Case:
+    """One graded input case of a function.
+
+    `function` is what is graded; for a gradient case `forward` produces the cache (or,
+    with no backward, the gradient itself: `loss` names the scalar output it belongs to).
+    """
+
+    function: str
+    build: object  # Inputs -> tuple of arguments of `forward` (or of `function`)
+    dims: dict
+    dtype: str = "float64"
+    points: float = 1.0
+    forward: str = None
+    wrt: tuple = ()  # indices of the forward's arguments that gradients belong to
+    loss: str = None  # a scalar output whose gradient the function itself returns
+    note: str = ""  # what this case is about, shown in its name
+    scale: dict = field(default_factory=dict)
+
+    @property
+    def label(self):
+        dims = " ".join(f"{k}={v}" for k, v in self.dims.items())
+        return f"{self.dtype} {dims}" + (f" {self.note}" if self.note else "")
+
+    @property
+    def name(self):
+        return self.function.split(".")[1]
+
+    def inputs(self):
+        seed = zlib.crc32(f"{self.function}|{self.forward}|{self.label}".encode())
+        return self.build(Inputs(self.dims, self.dtype, seed))
+
+
+# ---------------------------------------------------------------------------
+# Comparing results
+
+
+def describe(args):
+    """A short description of arguments: shapes and dtypes, never values."""
+    parts = []
+    for arg in args:
+        if isinstance(arg, np.ndarray):
+            parts.append(f"{tuple(arg.shape)} {arg.dtype}")
+        elif isinstance(arg, Step):
+            parts.append("step")
+        elif isinstance(arg, tuple):
+            parts.append("(" + ", ".join(describe(arg).split("; ")) + ")")
+        else:
+            parts.append(repr(arg))
+    return "; ".join(parts)
+
+
+def where(index, axes):
+    """'n=1, t=0, h=3' for an index into an array whose axes are named."""
+    if axes and len(axes) == len(index):
+        return ", ".join(f"{a.lower()}={i}" for a, i in zip(axes, index))
+    return str(list(index))
+
+
+def compare(name, got, expected, tol, axes="", context=""):
+    """Fail unless `got` matches `expected` (an array, number, or tuple/list of those)."""
+    if isinstance(expected, (tuple, list)):
+        if not isinstance(got, (tuple, list)) or len(got) != len(expected):
+            raise GradingFailure(f"{context}{name} should be a sequence of {len(expected)} items, "
+                                 f"got {_kind(got)}")
+        for i, (g, e) in enumerate(zip(got, expected)):
+            compare(f"{name}[{i}]", g, e, tol, "", context)
+        return
+    expected = np.asarray(expected)
+    if isinstance(got, (bool, int, float)) or isinstance(got, np.ndarray):
+        got = np.asarray(got)
+    else:
+        raise GradingFailure(f"{context}{name} should be an array, got {_kind(got)}")
+    if got.shape != expected.shape:
+        raise GradingFailure(f"{context}{name} has shape {got.shape}, expected {expected.shape}")
+    if got.dtype.kind not in "fiub":
+        raise GradingFailure(f"{context}{name} has dtype {got.dtype}, expected numbers")
+    if expected.dtype == np.float64 and got.dtype != np.float64:
+        raise GradingFailure(f"{context}{name} is {got.dtype} for float64 inputs: keep float64")
+    got = got.astype(np.float64)
+    if expected.size == 0:
+        return
+    bad = ~np.isfinite(got) & np.isfinite(expected)
+    if bad.any():
+        index = np.unravel_index(np.argmax(bad), got.shape)
+        raise GradingFailure(f"{context}{name} contains {got[index]} (NaN or inf) at "
+                             f"{where(index, axes)} where a finite value was expected")
+    deviation = np.abs(got - expected)
+    error = deviation.max() / max(np.abs(expected).max(), 1e-30)
+    if not error <= tol:
+        index = np.unravel_index(np.argmax(deviation), got.shape)
+        raise GradingFailure(f"{context}{name}: worst relative error {error:.1e} (tolerance "
+                             f"{tol:.0e}), largest at {where(index, axes)}")
+
+
+def _kind(value):
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)} items"
+    return type(value).__name__
+
+
+def _as_tuple(values, n):
+    return values if n > 1 else (values,)
+
+
+def _for_reference(args):
+    """The arguments as the reference takes them: harness steps as real functions."""
+    return tuple(STEPS[a.name] if isinstance(a, Step) else a for a in args)
+
+
+def _call(student, qualname, args, context, echo_args=False):
+    try:
+        return student.call(qualname, *args, echo_args=echo_args)
+    except StudentError as error:
+        raise GradingFailure(f"{context}{error}") from None
+
+
+# ---------------------------------------------------------------------------
+# The checks
+
+
+def check_values(student, case):
+    """The student's outputs equal the reference's on the same inputs."""
+    sig = signature(case.function)
+    args = case.inputs()
+    context = f"{case.name}({describe(args)}): "
+    got = _as_tuple(_call(student, case.function, args, context), len(sig.returns))
+    expected = _as_tuple(reference.function(case.function)(*_for_reference(args)), len(sig.returns))
+    for name, g, e in zip(sig.returns, got, expected):
+        if name not in sig.opaque:
+            compare(name, g, e, TOLERANCE[case.dtype], sig.axes.get(name, ""), context)
+
+
+def check_untouched(student, case):
+    """The function leaves its array arguments as it found them."""
+    if case.forward:
+        args, context = _backward_args(student, case)
+    else:
+        args = case.inputs()
+        context = f"{case.name}({describe(args)}): "
+    _, args_after = _call(student, case.function, args, context, echo_args=True)
+    arg_names = signature(case.function).args
+    for name, before, after in zip(arg_names, args, args_after):
+        if isinstance(before, np.ndarray) and not (
+                isinstance(after, np.ndarray) and after.shape == before.shape
+                and np.array_equal(after, before)):
+            raise GradingFailure(f"{context}the argument {name} was modified in place: "
+                                 f"work on a copy (or on new arrays) instead")
+
+
+def _backward_args(student, case):
+    """Run the student's forward and build the backward's arguments: upstream grads and cache."""
+    forward_sig = signature(case.forward)
+    forward_args = case.inputs()
+    context = f"{case.name} after {case.forward.split('.')[1]}({describe(forward_args)}): "
+    outputs = dict(zip(forward_sig.returns, _call(student, case.forward, forward_args, context)))
+    upstream = _upstream(case, forward_sig, forward_args)
+    return tuple(upstream) + (outputs[forward_sig.opaque[0]],), context
+
+
+def _upstream(case, forward_sig, forward_args):
+    """Fixed random upstream gradients, shaped like the reference forward's outputs."""
+    ref_outputs = reference.function(case.forward)(*forward_args)
+    rng = np.random.default_rng(zlib.crc32(case.label.encode()))
+    return [rng.standard_normal(np.shape(out)).astype(case.dtype)
+            for name, out in zip(forward_sig.returns, ref_outputs) if name not in forward_sig.opaque]
+
+
+def check_gradient(student, case):
+    """The student's gradients are right: equal to the reference's, or to the finite-difference
+    gradient of the student's own forward (so that a mistake in the forward is not charged
+    to the backward a second time)."""
+    sig = signature(case.function)
+    forward_sig = signature(case.forward) if case.forward else sig
+    forward_args = case.inputs()
+    wrt_names = [forward_sig.args[i] for i in case.wrt]
+    if case.loss:  # the function returns its own gradient, e.g. softmax_cross_entropy
+        context = f"{case.name}({describe(forward_args)}): "
+        outputs = dict(zip(sig.returns, _call(student, case.function, forward_args, context)))
+        got = [outputs["d" + name] for name in wrt_names]
+        expected_outputs = dict(zip(sig.returns, reference.function(case.function)(*forward_args)))
+        expected = [expected_outputs["d" + name] for name in wrt_names]
+        upstream = None
+    else:
+        backward_args, context = _backward_args(student, case)
+        upstream = backward_args[:-1]
+        got = _as_tuple(_call(student, case.function, backward_args, context), len(sig.returns))
+        ref_forward = reference.function(case.forward)(*forward_args)
+        ref_cache = dict(zip(forward_sig.returns, ref_forward))[forward_sig.opaque[0]]
+        expected = _as_tuple(reference.function(case.function)(*upstream, ref_cache),
+                             len(sig.returns))
+    grad_names = sig.returns if not case.loss else ["d" + n for n in wrt_names]
+    try:
+        for name, g, e in zip(grad_names, got, expected):
+            compare(name, g, e, TOLERANCE[case.dtype], sig.axes.get(name, ""), context)
+        return
+    except GradingFailure as failure:
+        if not all(isinstance(g, np.ndarray) and g.shape == np.shape(e) for g, e in zip(got, expected)):
+            raise failure
+    # Not the reference gradient: is it the gradient of the student's own forward?
+    def objective(args):
+        outputs = _as_tuple(_call(student, case.forward or case.function, args, context),
+                            len(forward_sig.returns))
+        named = dict(zip(forward_sig.returns, outputs))
+        if case.loss:
+            return float(named[case.loss])
+        data = [named[n] for n in forward_sig.returns if n not in forward_sig.opaque]
+        return float(sum(np.sum(np.asarray(d, dtype=np.float64) * u) for d, u in zip(data, upstream)))
+
+    for position, name, g, e in zip(case.wrt, grad_names, got, expected):
+        numeric = numeric_gradient(objective, forward_args, position)
+        if np.abs(e).max() > 0 and np.abs(numeric).max() < 1e-6 * np.abs(e).max():
+            raise GradingFailure(f"{context}your {(case.forward or case.function).split('.')[1]} "
+                                 f"does not depend on {forward_sig.args[position]}, so {name} "
+                                 f"cannot be right")
+        compare(name, g, numeric, FD_TOLERANCE, sig.axes.get(name, ""),
+                f"{context}against finite differences of your own forward, ")
+
+
+def numeric_gradient(objective, args, position, step=FD_STEP):
+    """Centred finite differences of a scalar `objective(args)` in args[position]."""
+    base = args[position]
+    grad = np.zeros(base.shape, dtype=np.float64)
+    for index in np.ndindex(base.shape):
+        shifted = []
+        for sign in (+1, -1):
+            moved = base.copy()
+            moved[index] += sign * step
+            shifted.append(objective(args[:position] + (moved,) + args[position + 1:]))
+        grad[index] = (shifted[0] - shifted[1]) / (2 * step)
+    return grad
+
+
+def check_keras(student, qualname, fixture, tol):
+    """The student's forward pass equals the output Keras computed from the same weights."""
+    args = tuple(fixture[name] for name in signature(qualname).args)
+    context = f"{qualname.split('.')[1]}({describe(args)}) against Keras: "
+    sig = signature(qualname)
+    got = _as_tuple(_call(student, qualname, args, context), len(sig.returns))
+    compare(sig.returns[0], got[0], fixture["keras_output"], tol, sig.axes.get(sig.returns[0], ""),
+            context)

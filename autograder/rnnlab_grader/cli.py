@@ -1,0 +1,87 @@
+"""The `rnnlab` command: a thin shell over release, engine and report."""
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import Progress
+
+from . import engine, examples, release, report
+from .paths import STUDENT
+
+
+def cmd_release(args):
+    console = Console(stderr=True)
+    started = time.perf_counter()
+    built = release.build(args.out)
+    console.print(f"wrote {len(built.files)} files to {built.out}")
+    if not args.no_prove:
+        try:
+            release.prove(built)
+        except release.ReleaseError as error:
+            console.print(f"[bold red]release NOT fit to hand out[/]: {error}")
+            return 1
+        for who, (score, max_score) in built.proofs.items():
+            console.print(f"  {who}: {score:g} / {max_score:g} on the hidden graders")
+        console.print("  public tests pass on the reference; no solution or hidden text leaked")
+    console.print(f"release built in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def cmd_grade(args):
+    console = Console(stderr=True)
+    names = [engine.submission_name(p) for p in args.submissions]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        console.print(f"[red]two submissions share a name: {', '.join(duplicates)}[/]")
+        return 2
+    started = time.perf_counter()
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("grading", total=len(args.submissions))
+
+        def done(result):
+            report.write_atomically(args.out / f"{result['name']}.json", report.results_json(result))
+            progress.advance(task)
+            if not console.is_terminal:
+                console.print(f"graded {result['name']}: {result['score']:g}/{result['max_score']:g}")
+
+        results = engine.grade_batch(args.submissions, jobs=args.jobs, on_result=done)
+    report.write_batch(args.out, results)
+    report.print_gradebook(results, Console())
+    console.print(f"graded {len(results)} submissions in {time.perf_counter() - started:.1f} s "
+                  f"(-j {args.jobs}); results in {args.out}/")
+    return 0
+
+
+def cmd_examples(args):
+    for path in examples.write_examples(args.out):
+        print(path)
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="rnnlab", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    p = commands.add_parser("release", help="build student/ from solutions/ and assignments/, and prove it")
+    p.add_argument("--out", type=Path, default=STUDENT, help="where to write the release (default: student/)")
+    p.add_argument("--no-prove", action="store_true", help="skip grading the reference and the stubs")
+    p.set_defaults(run=cmd_release)
+
+    p = commands.add_parser("grade", help="grade submissions with the hidden graders")
+    p.add_argument("submissions", nargs="+", type=Path, help="folders holding rnnlab/, or zips of them")
+    p.add_argument("--out", type=Path, required=True, help="folder for <name>.json and gradebook.csv")
+    p.add_argument("-j", "--jobs", type=int, default=1, help="submissions graded at once")
+    p.set_defaults(run=cmd_grade)
+
+    p = commands.add_parser("examples", help="write the example submissions (reference, stubs, wrong ones)")
+    p.add_argument("out", type=Path)
+    p.set_defaults(run=cmd_examples)
+
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

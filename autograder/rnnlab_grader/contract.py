@@ -1,0 +1,44 @@
+"""The exercise contract as data: what each graded function takes and returns.
+
+This mirrors `shared/contract.md`. `axes` name the dimensions of each array, so that
+feedback can say where a result is wrong ("at n=1, t=0, h=3") instead of printing it.
+"""
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Signature:
+    args: tuple
+    returns: tuple
+    opaque: tuple = ()  # returned values that stay in the student's process (caches)
+    axes: dict = field(default_factory=dict)  # array name -> one letter per dimension
+
+
+def _sig(args, returns, opaque="", **axes):
+    return Signature(tuple(args.split()), tuple(returns.split()), tuple(opaque.split()), axes)
+
+
+SIGNATURES = {
+    "layers.sigmoid": _sig("a", "out"),
+    "layers.softmax": _sig("a axis", "out"),
+    "layers.affine_forward": _sig("x W b", "out cache", "cache", out="NM"),
+    "layers.affine_backward": _sig("dout cache", "dx dW db", dx="ND", dW="DM", db="M"),
+    "layers.temporal_affine_forward": _sig("x W b", "out cache", "cache", out="NTV"),
+    "layers.temporal_affine_backward": _sig("dout cache", "dx dW db", dx="NTH", dW="HV", db="V"),
+    "layers.embedding_forward": _sig("ids W", "out cache", "cache", out="NTD"),
+    "layers.embedding_backward": _sig("dout cache", "dW", dW="VD"),
+    "layers.softmax_cross_entropy": _sig("logits y", "loss dlogits", dlogits="NC"),
+    "layers.temporal_softmax_cross_entropy": _sig("logits y mask", "loss dlogits", dlogits="NTV"),
+    "rnn.rnn_step_forward": _sig("x h_prev Wx Wh b", "h_next cache", "cache", h_next="NH"),
+    "rnn.rnn_step_backward": _sig("dh_next cache", "dx dh_prev dWx dWh db", dx="ND", dh_prev="NH",
+                                  dWx="DH", dWh="HH", db="H"),
+    "rnn.unfold": _sig("step x state0 reverse", "outputs final_state caches", outputs="NTK"),
+    "rnn.rnn_forward": _sig("x h0 Wx Wh b", "h cache", "cache", h="NTH"),
+    "rnn.rnn_backward": _sig("dh cache", "dx dh0 dWx dWh db", dx="NTD", dh0="NH", dWx="DH",
+                             dWh="HH", db="H"),
+}
+
+
+def signature(qualname):
+    """The Signature of `module.function`, e.g. "rnn.rnn_forward"."""
+    return SIGNATURES[qualname]

@@ -1,0 +1,139 @@
+"""Grade submissions: a folder or zip in, a Gradescope-style result (a plain dict) out.
+
+Each submission is graded by one run of the hidden graders in its own pytest process,
+which reaches the student's code only through a worker process (proxy.py). The result:
+
+    {"name", "score", "max_score", "output",
+     "tests": [{"name", "score", "max_score", "output", "visibility", "extra_data": {"group"}}]}
+
+A test that did not report (the grading process died or ran out of time) scores zero with
+a message saying so; the result is always complete, and a batch always finishes.
+"""
+import functools
+import json
+import subprocess
+import sys
+import tempfile
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from .paths import GRADERS
+
+SUBMISSION_TIMEOUT_S = 600
+MAX_UNZIPPED_BYTES = 200 * 2**20
+
+
+class SubmissionError(Exception):
+    """A submission cannot be opened at all (a broken zip, for example)."""
+
+
+def submission_name(path):
+    """A submission is named by its folder's name or its zip's stem."""
+    path = Path(path)
+    return path.stem if path.suffix == ".zip" else path.name
+
+
+def _unzip(archive, target):
+    """Extract a zip safely: no absolute or `..` paths, no links, bounded size."""
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            members = zf.infolist()
+            if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
+                raise SubmissionError(f"{archive.name} expands to more than {MAX_UNZIPPED_BYTES >> 20} MiB")
+            for member in members:
+                parts = Path(member.filename).parts
+                is_link = (member.external_attr >> 16) & 0o170000 == 0o120000
+                if member.filename.startswith("/") or ".." in parts or is_link:
+                    raise SubmissionError(f"{archive.name} holds an unsafe path: {member.filename}")
+            zf.extractall(target)
+    except zipfile.BadZipFile as error:
+        raise SubmissionError(f"{archive.name} is not a valid zip: {error}") from None
+
+
+def locate_package(folder):
+    """The folder that holds `rnnlab/`: the submission itself, or its single top folder."""
+    folder = Path(folder)
+    if (folder / "rnnlab").is_dir():
+        return folder
+    nested = [p.parent for p in folder.glob("*/rnnlab") if p.is_dir()]
+    return nested[0] if len(nested) == 1 else folder
+
+
+def _run_graders(submission_dir, results_path, extra_args=(), timeout=SUBMISSION_TIMEOUT_S):
+    command = [sys.executable, "-m", "pytest", "-c", str(GRADERS / "pytest.ini"),
+               "--rootdir", str(GRADERS), str(GRADERS),
+               "--rnnlab-submission", str(submission_dir), "--rnnlab-results", str(results_path),
+               *extra_args]
+    return subprocess.run(command, cwd=Path(results_path).parent, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+@functools.lru_cache(maxsize=1)
+def catalogue():
+    """Every hidden test with its name, group and points, in a fixed order."""
+    with tempfile.TemporaryDirectory(prefix="rnnlab-collect-") as tmp:
+        results = Path(tmp) / "catalogue.json"
+        run = _run_graders(Path(tmp), results, ["--collect-only"])
+        if not results.exists():
+            raise RuntimeError(f"could not collect the hidden graders:\n{run.stdout}\n{run.stderr}")
+        return tuple(json.loads(results.read_text()))
+
+
+def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S):
+    """Grade one submission (a folder holding rnnlab/, or a zip of one)."""
+    path = Path(path)
+    name = name or submission_name(path)
+    outcomes, problem = {}, None
+    with tempfile.TemporaryDirectory(prefix="rnnlab-grade-") as tmp:
+        tmp = Path(tmp)
+        try:
+            if path.suffix == ".zip":
+                _unzip(path, tmp / "unzipped")
+                folder = locate_package(tmp / "unzipped")
+            elif path.is_dir():
+                folder = locate_package(path)
+            else:
+                raise SubmissionError(f"{path} is neither a folder nor a .zip file")
+            results = tmp / "outcomes.json"
+            run = _run_graders(folder.resolve(), results, timeout=timeout)
+            if results.exists():
+                outcomes = {o["id"]: o for o in json.loads(results.read_text())}
+            else:
+                problem = f"grading stopped before it finished (pytest exit {run.returncode})"
+        except SubmissionError as error:
+            problem = str(error)
+        except subprocess.TimeoutExpired:
+            problem = f"grading took longer than {timeout} s and was stopped"
+    return _result(name, outcomes, problem)
+
+
+def _result(name, outcomes, problem):
+    tests = []
+    for entry in catalogue():
+        outcome = outcomes.get(entry["id"], {})
+        passed = outcome.get("passed") is True
+        output = outcome.get("output") or ("" if passed else f"not graded: {problem or 'no outcome'}")
+        tests.append({"name": entry["name"], "score": entry["points"] if passed else 0,
+                      "max_score": entry["points"], "output": output, "visibility": "visible",
+                      "extra_data": {"group": entry["group"]}})
+    score = sum(t["score"] for t in tests)
+    max_score = sum(t["max_score"] for t in tests)
+    return {"name": name, "score": score, "max_score": max_score,
+            "output": problem or f"{score:g} / {max_score:g} points", "tests": tests}
+
+
+def grade_batch(paths, jobs=1, on_result=None):
+    """Grade many submissions, `jobs` at a time; call `on_result(result)` as each finishes.
+
+    Returns the results in the order of `paths`.
+    """
+    def grade(path):
+        result = grade_submission(path)
+        if on_result:
+            on_result(result)
+        return result
+
+    catalogue()  # once, before the threads start
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        return list(pool.map(grade, paths))

@@ -1,0 +1,78 @@
+"""A pytest plugin that turns a run of the hidden graders into per-test results.
+
+Loaded with `-p rnnlab_grader.plugin`. It provides the `student` fixture (the submission,
+reachable only through a worker process) and writes one JSON list of outcomes:
+
+    [{"id", "name", "group", "points", "passed", "output"}, ...]
+
+Every grader test carries `@pytest.mark.grade(group=..., points=..., name=...)`. With
+`--rnnlab-collect-only` the list is the catalogue of tests with `passed` null.
+"""
+import json
+from pathlib import Path
+
+import pytest
+
+from .checks import GradingFailure
+from .proxy import StudentCode
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("rnnlab")
+    group.addoption("--rnnlab-submission", help="folder holding the submission's rnnlab/")
+    group.addoption("--rnnlab-results", help="where to write the outcomes as JSON")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "grade(group, points, name): how a grader test scores")
+    config._rnnlab_outcomes = {}
+
+
+@pytest.fixture(scope="session")
+def student(request):
+    submission = request.config.getoption("--rnnlab-submission")
+    if not submission:
+        pytest.fail("run the graders with --rnnlab-submission FOLDER")
+    with StudentCode(submission) as code:
+        yield code
+
+
+def _grade_mark(item):
+    mark = item.get_closest_marker("grade")
+    if mark is None:
+        raise pytest.UsageError(f"grader test {item.nodeid} has no @pytest.mark.grade")
+    return mark.kwargs
+
+
+def pytest_collection_modifyitems(session, config, items):
+    for item in items:
+        mark = _grade_mark(item)
+        config._rnnlab_outcomes[item.nodeid] = {
+            "id": item.nodeid, "name": mark["name"], "group": mark["group"],
+            "points": mark["points"], "passed": None, "output": ""}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = (yield).get_result()
+    outcome = item.config._rnnlab_outcomes[item.nodeid]
+    if report.when == "call" or report.failed:
+        outcome["passed"] = bool(report.passed) if outcome["passed"] is not False else False
+        if report.failed:
+            outcome["output"] = _feedback(call.excinfo)
+
+
+def _feedback(excinfo):
+    if excinfo is None:
+        return "failed"
+    if isinstance(excinfo.value, GradingFailure):
+        return str(excinfo.value)
+    # Anything else is a defect of the grader, not the student's: say so plainly.
+    return f"internal grader error: {excinfo.type.__name__}: {excinfo.value}"
+
+
+def pytest_sessionfinish(session):
+    path = session.config.getoption("--rnnlab-results")
+    if path:
+        outcomes = list(session.config._rnnlab_outcomes.values())
+        Path(path).write_text(json.dumps(outcomes, indent=1))

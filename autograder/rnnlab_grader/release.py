@@ -1,0 +1,174 @@
+"""Build the student release from the one source of truth, and prove it while building.
+
+    solutions/rnnlab/*.py    -> student/rnnlab/*.py   (each solution region becomes a TODO)
+    solutions/tests/, README.md, pytest.ini -> student/ (public tests, how to work)
+    assignments/*.ipynb      -> student/*.ipynb       (outputs cleared, solution regions stripped)
+
+A solution region is the lines between `# BEGIN SOLUTION` and `# END SOLUTION`, the
+markers otter-grader uses in notebooks. The release is then proven: the reference scores
+full marks on the hidden graders, the stubs score zero, the public tests pass on the
+reference, and no solution line or hidden grader text appears anywhere in the release.
+"""
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from . import engine
+from .paths import ASSIGNMENTS, GRADERS, SOLUTIONS
+
+BEGIN = re.compile(r"^(\s*)# BEGIN SOLUTION\s*$")
+END = re.compile(r"^\s*# END SOLUTION\s*$")
+DEF = re.compile(r"^\s*def (\w+)\(")
+# Copied from solutions/ as they are (besides the stubbed package).
+PLAIN_FILES = ["README.md", "pytest.ini"]
+
+
+class ReleaseError(Exception):
+    """The release is not fit to hand out; the message says why."""
+
+
+def split_solutions(text):
+    """Split source text into (stub text, solution lines).
+
+    Each region is replaced by a TODO comment and `raise NotImplementedError`, indented
+    like the region, naming the function it sits in.
+    """
+    stub, solution, region_indent, function = [], [], None, "this function"
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        begin = BEGIN.match(line)
+        if region_indent is None:
+            if DEF.match(line):
+                function = DEF.match(line).group(1)
+            if begin:
+                region_indent = begin.group(1)
+                stub.append(f"{region_indent}# TODO: implement {function} (see the docstring).\n")
+                stub.append(f'{region_indent}raise NotImplementedError("{function}")\n')
+            elif END.match(line):
+                raise ReleaseError(f"line {number}: END SOLUTION without BEGIN SOLUTION")
+            else:
+                stub.append(line)
+        elif END.match(line):
+            region_indent = None
+        elif begin:
+            raise ReleaseError(f"line {number}: BEGIN SOLUTION inside a solution region")
+        else:
+            solution.append(line)
+    if region_indent is not None:
+        raise ReleaseError("a BEGIN SOLUTION region is never closed")
+    return "".join(stub), solution
+
+
+def _strip_notebook(source, target):
+    notebook = nbformat.read(source, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.source = split_solutions(cell.source)[0]
+            cell.outputs, cell.execution_count = [], None
+        cell.metadata.pop("execution", None)
+    nbformat.write(notebook, target)
+
+
+@dataclass
+class Release:
+    """What a release wrote and what proving it measured."""
+
+    out: Path
+    files: list = field(default_factory=list)
+    solution_lines: set = field(default_factory=set)
+    proofs: dict = field(default_factory=dict)
+
+
+def build(out, solutions=SOLUTIONS, assignments=ASSIGNMENTS):
+    """Write the student release into `out` (emptied first); return what was written."""
+    out = Path(out)
+    if out.exists():
+        shutil.rmtree(out)
+    release = Release(out)
+    for source in sorted((solutions / "rnnlab").glob("*.py")):
+        stub, solution = split_solutions(source.read_text())
+        # A line that also stands outside the regions (a docstring's equation) is public.
+        public = {line.strip() for line in stub.splitlines()}
+        release.solution_lines |= {line.strip() for line in solution} - public
+        _write(release, Path("rnnlab") / source.name, stub)
+    for source in sorted((solutions / "tests").glob("*.py")):
+        _write(release, Path("tests") / source.name, source.read_text())
+    for name in PLAIN_FILES:
+        _write(release, Path(name), (solutions / name).read_text())
+    for source in sorted(assignments.glob("*.ipynb")):
+        _strip_notebook(source, out / source.name)
+        release.files.append(Path(source.name))
+    return release
+
+
+def _write(release, relative, text):
+    target = release.out / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text)
+    release.files.append(relative)
+
+
+# ---------------------------------------------------------------------------
+# Proofs
+
+
+def find_leaks(release, graders=GRADERS, min_length=20):
+    """Lines of the release that give away a solution line or hidden grader text."""
+    secret = {line for line in release.solution_lines if len(line) >= 8}
+    for grader in graders.rglob("*.py"):
+        secret |= {line.strip() for line in grader.read_text().splitlines()
+                   if len(line.strip()) >= min_length and not line.strip().startswith(("import", "from", "#"))}
+    leaks = []
+    for path in sorted(release.out.rglob("*")):
+        if not path.is_file():
+            continue
+        text = path.read_text(errors="replace")
+        if "BEGIN SOLUTION" in text or "END SOLUTION" in text:
+            leaks.append(f"{path}: a solution marker")
+        for line in text.splitlines():
+            for candidate in _code_lines(line):
+                if candidate in secret:
+                    leaks.append(f"{path.relative_to(release.out)}: {candidate}")
+    return leaks
+
+
+def _code_lines(line):
+    """The stripped line, and (inside a notebook's JSON) the text of a quoted source line."""
+    stripped = line.strip()
+    yield stripped
+    quoted = re.match(r'^"(.*?)(\\n)?",?$', stripped)
+    if quoted:
+        yield quoted.group(1).replace('\\"', '"').strip()
+
+
+def prove(release, reference_dir=SOLUTIONS):
+    """Check the release or raise ReleaseError; record the measured proofs in `release`."""
+    leaks = find_leaks(release)
+    if leaks:
+        raise ReleaseError("the release gives away hidden material:\n  " + "\n  ".join(leaks[:20]))
+    reference = engine.grade_submission(reference_dir, name="reference")
+    stubs = engine.grade_submission(release.out, name="stubs")
+    release.proofs = {"reference": (reference["score"], reference["max_score"]),
+                      "stubs": (stubs["score"], stubs["max_score"])}
+    if reference["score"] != reference["max_score"]:
+        failed = [t["name"] + ": " + t["output"] for t in reference["tests"] if t["score"] < t["max_score"]]
+        raise ReleaseError("the reference does not score full marks:\n  " + "\n  ".join(failed[:20]))
+    if stubs["score"] != 0:
+        passed = [t["name"] for t in stubs["tests"] if t["score"] > 0]
+        raise ReleaseError("the stubs score points:\n  " + "\n  ".join(passed[:20]))
+    public = _run_public_tests(release.out, reference_dir)
+    if public.returncode != 0:
+        raise ReleaseError("the public tests fail on the reference:\n" + public.stdout[-3000:])
+
+
+def _run_public_tests(release_dir, package_parent):
+    """Run the release's public tests against the package found in `package_parent`."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(release_dir),
+         "-c", str(release_dir / "pytest.ini"), "-o", f"pythonpath={package_parent}",
+         str(release_dir / "tests")],
+        capture_output=True, text=True, cwd=package_parent)

@@ -1,0 +1,94 @@
+"""Report results: one results.json per submission, a gradebook CSV, a terminal table.
+
+Input is the plain result dicts of engine.py; nothing here runs or judges code.
+Files are written atomically (a temporary file renamed into place), so a file that
+exists is always complete. They hold no timestamps or timings: grading the same
+submissions twice writes byte-identical files.
+"""
+import csv
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+
+def write_atomically(path, text):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w") as stream:
+        stream.write(text)
+    os.replace(tmp, path)
+
+
+def results_json(result):
+    """The Gradescope results.json text for one submission."""
+    gradescope = {key: result[key] for key in ("score", "output", "tests")}
+    return json.dumps(gradescope, indent=2) + "\n"
+
+
+def group_scores(result):
+    """group -> (score, max_score), groups in the order their tests come."""
+    groups = {}
+    for test in result["tests"]:
+        score, max_score = groups.get(test["extra_data"]["group"], (0, 0))
+        groups[test["extra_data"]["group"]] = (score + test["score"], max_score + test["max_score"])
+    return groups
+
+
+def gradebook_csv(results):
+    """One row a submission (sorted by name), one column a test group, then the total."""
+    results = sorted(results, key=lambda r: r["name"])
+    groups = list(group_scores(results[0])) if results else []
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["submission", *groups, "total", "max_score", "problem"])
+    for result in results:
+        scores = group_scores(result)
+        problem = "" if result["output"].endswith("points") else result["output"]
+        writer.writerow([result["name"], *(f"{scores[g][0]:g}" for g in groups),
+                         f"{result['score']:g}", f"{result['max_score']:g}", problem])
+    return buffer.getvalue()
+
+
+def write_batch(out_dir, results):
+    """Write <name>.json for each result and gradebook.csv for all of them."""
+    out_dir = Path(out_dir)
+    for result in results:
+        write_atomically(out_dir / f"{result['name']}.json", results_json(result))
+    write_atomically(out_dir / "gradebook.csv", gradebook_csv(results))
+
+
+def module_scores(result):
+    """module -> (score, max_score), from groups named "module.function"."""
+    modules = {}
+    for group, (score, max_score) in group_scores(result).items():
+        module = group.split(".")[0]
+        total, most = modules.get(module, (0, 0))
+        modules[module] = (total + score, most + max_score)
+    return modules
+
+
+def print_gradebook(results, console=None):
+    """A terminal table: per submission, the score of each module, the total, the first problem."""
+    console = console or Console()
+    results = sorted(results, key=lambda r: r["name"])
+    if not results:
+        return
+    modules = list(module_scores(results[0]))
+    table = Table(title="Gradebook (per function: gradebook.csv; feedback: <name>.json)")
+    table.add_column("submission")
+    for module in modules:
+        table.add_column(module, justify="right")
+    table.add_column("total", justify="right", style="bold")
+    table.add_column("first problem", overflow="fold")
+    for result in results:
+        scores = module_scores(result)
+        first = next((t["output"] for t in result["tests"] if t["score"] < t["max_score"]), "")
+        table.add_row(result["name"], *(f"{scores[m][0]:g}/{scores[m][1]:g}" for m in modules),
+                      f"{result['score']:g}/{result['max_score']:g}", first[:160])
+    console.print(table)

@@ -1,0 +1,239 @@
+"""The student side of grading: a process that imports a submission and runs its functions.
+
+Run as `python -I worker.py SUBMISSION_DIR`. It reads call requests on stdin and answers
+on stdout, one frame each, and nothing else ever reaches the grader from here. A frame is
+plain data only: a JSON header in which arrays are replaced by references to `.npy`
+blobs that follow it (saved and loaded with `allow_pickle=False`). Whatever a student's
+code does inside this process, it can only change the data this process sends back,
+and the grader judges that data elsewhere.
+
+This file is self-contained (numpy and the standard library only) so that it can run
+somewhere the grading package is not importable. The grader imports it too, for the
+frame format and for the harness step functions that `unfold` is tested with.
+"""
+import importlib
+import io
+import json
+import os
+import struct
+import sys
+import traceback
+
+import numpy as np
+
+MAX_HEADER_BYTES = 16 * 2**20
+MAX_ARRAY_BYTES = 1 * 2**30
+
+
+# ---------------------------------------------------------------------------
+# Plain-data frames
+
+
+class Handle:
+    """An opaque reference to an object that stays in the worker (a student's cache)."""
+
+    def __init__(self, key):
+        self.key = key
+
+    def __repr__(self):
+        return f"<cache #{self.key}>"
+
+
+class Step:
+    """A harness step function for `unfold`, named so that it can cross the pipe."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f"<step {self.name}>"
+
+
+def _to_header(value, blobs):
+    """Turn plain data into JSON-ready form, moving arrays to `blobs`."""
+    if isinstance(value, np.ndarray):
+        if value.dtype.hasobject or value.dtype.fields is not None:
+            raise TypeError(f"an array of dtype {value.dtype} is not plain numbers")
+        blobs.append(np.array(value, subok=False, copy=True))
+        return {"$nd": len(blobs) - 1}
+    if isinstance(value, np.generic):
+        return _to_header(value.item(), blobs) if value.dtype.kind in "biuf" else _refuse(value)
+    if value is None or type(value) in (bool, int, float, str):
+        return value
+    if type(value) is list:
+        return [_to_header(v, blobs) for v in value]
+    if type(value) is tuple:
+        return {"$tuple": [_to_header(v, blobs) for v in value]}
+    if type(value) is dict and all(type(k) is str for k in value):
+        return {"$dict": [[k, _to_header(v, blobs)] for k, v in value.items()]}
+    if isinstance(value, Handle):
+        return {"$handle": value.key}
+    if isinstance(value, Step):
+        return {"$step": value.name}
+    return _refuse(value)
+
+
+def _refuse(value):
+    raise TypeError(f"a value of type {type(value).__name__} is not plain data")
+
+
+def _from_header(value, blobs):
+    if isinstance(value, list):
+        return [_from_header(v, blobs) for v in value]
+    if not isinstance(value, dict):
+        return value
+    (tag, inner), = value.items()
+    if tag == "$nd":
+        return blobs[inner]
+    if tag == "$tuple":
+        return tuple(_from_header(v, blobs) for v in inner)
+    if tag == "$dict":
+        return {k: _from_header(v, blobs) for k, v in inner}
+    if tag == "$handle":
+        return Handle(inner)
+    if tag == "$step":
+        return Step(inner)
+    raise ValueError(f"unknown tag {tag!r} in a frame")
+
+
+def write_frame(stream, value):
+    """Write `value` (plain data) to a binary stream as one frame."""
+    blobs = []
+    header = json.dumps(_to_header(value, blobs)).encode()
+    parts = [struct.pack("<QQ", len(header), len(blobs)), header]
+    for array in blobs:
+        buffer = io.BytesIO()
+        np.save(buffer, array, allow_pickle=False)
+        parts += [struct.pack("<Q", buffer.tell()), buffer.getvalue()]
+    stream.write(b"".join(parts))
+    stream.flush()
+
+
+def read_frame(stream):
+    """Read one frame from a binary stream; EOFError if the other side has gone."""
+    header_len, n_blobs = struct.unpack("<QQ", _read_exactly(stream, 16))
+    if header_len > MAX_HEADER_BYTES:
+        raise ValueError(f"frame header of {header_len} bytes is too large")
+    header = json.loads(_read_exactly(stream, header_len))
+    blobs = []
+    for _ in range(n_blobs):
+        (size,) = struct.unpack("<Q", _read_exactly(stream, 8))
+        if size > MAX_ARRAY_BYTES:
+            raise ValueError(f"an array of {size} bytes is too large")
+        blobs.append(np.load(io.BytesIO(_read_exactly(stream, size)), allow_pickle=False))
+    return _from_header(header, blobs)
+
+
+def _read_exactly(stream, size):
+    data = stream.read(size)
+    if len(data) != size:
+        raise EOFError("the other side closed the pipe")
+    return data
+
+
+# ---------------------------------------------------------------------------
+# Harness steps for testing `unfold` (they must not depend on student code)
+
+
+def _step_leaky_sum(x_t, state):
+    """state (N, D): s_t = 0.5 s_{t-1} + x_t; output (N, 2D) = [s_t, x_t**2]; cache x_t."""
+    new_state = 0.5 * state + x_t
+    return np.concatenate([new_state, x_t**2], axis=1), new_state, x_t.copy()
+
+
+def _step_pair_state(x_t, state):
+    """state (a, c), each (N, D), as an LSTM carries (h, c); output a + c."""
+    a, c = state
+    new_state = (np.tanh(a + x_t), 0.9 * c + a)
+    return new_state[0] + new_state[1], new_state, x_t.copy()
+
+
+STEPS = {"leaky_sum": _step_leaky_sum, "pair_state": _step_pair_state}
+
+
+# ---------------------------------------------------------------------------
+# The worker loop
+
+
+def _describe_error(error):
+    """One line: the exception, and the last line of the submission's code it passed."""
+    where = ""
+    for frame in traceback.extract_tb(error.__traceback__):
+        if f"{os.sep}rnnlab{os.sep}" in frame.filename:
+            where = f" (rnnlab/{os.path.basename(frame.filename)}, line {frame.lineno}, in {frame.name})"
+    message = str(error).splitlines()[0][:300] if str(error) else ""
+    return {"type": type(error).__name__, "message": message, "where": where}
+
+
+def _shape_result(result, returns, opaque, handles):
+    """Check the number of returned values and keep the opaque ones (caches) here."""
+    if len(returns) == 1:
+        values = (result,)
+    elif isinstance(result, (tuple, list)) and len(result) == len(returns):
+        values = tuple(result)
+    else:
+        got = f"{len(result)} values" if isinstance(result, (tuple, list)) else type(result).__name__
+        raise TypeError(f"should return {len(returns)} values ({', '.join(returns)}), got {got}")
+    shaped = []
+    for name, value in zip(returns, values):
+        if name in opaque:
+            handles.append(value)
+            value = Handle(len(handles) - 1)
+        shaped.append(value)
+    return shaped[0] if len(returns) == 1 else tuple(shaped)
+
+
+def _resolve(value, handles):
+    """Replace handles and step names in the arguments by what they stand for."""
+    if isinstance(value, Handle):
+        return handles[value.key]
+    if isinstance(value, Step):
+        return STEPS[value.name]
+    if isinstance(value, tuple):
+        return tuple(_resolve(v, handles) for v in value)
+    if isinstance(value, list):
+        return [_resolve(v, handles) for v in value]
+    return value
+
+
+def serve(requests, replies):
+    """Answer call requests until the grader closes the pipe."""
+    handles = []
+    while True:
+        try:
+            request = read_frame(requests)
+        except EOFError:
+            return
+        try:
+            module = importlib.import_module(f"rnnlab.{request['module']}")
+        except BaseException as error:  # a syntax error or a crash at import time
+            write_frame(replies, {"error": _describe_error(error), "phase": "import"})
+            continue
+        try:
+            function = getattr(module, request["function"])
+            args = [_resolve(a, handles) for a in request["args"]]
+            result = function(*args)
+            reply = {"result": _shape_result(result, request["returns"], request["opaque"], handles)}
+            if request.get("echo_args"):
+                reply["args_after"] = [a if isinstance(a, np.ndarray) else None for a in args]
+            write_frame(replies, reply)
+        except BaseException as error:  # SystemExit and KeyboardInterrupt too
+            try:
+                write_frame(replies, {"error": _describe_error(error), "phase": "call"})
+            except BaseException as second:
+                write_frame(replies, {"error": _describe_error(second), "phase": "call"})
+
+
+def main(submission_dir):
+    # The protocol gets private copies of stdin and stdout; print() in student code
+    # goes to stderr, so nothing it prints can be mistaken for a reply.
+    requests = os.fdopen(os.dup(0), "rb")
+    replies = os.fdopen(os.dup(1), "wb")
+    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    os.dup2(2, 1)
+    sys.path.insert(0, submission_dir)
+    serve(requests, replies)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,12 @@
+"""rnnlab: recurrent neural networks from scratch in numpy, beside Keras.
+
+Modules you complete (each function's docstring gives its maths and shapes):
+    layers  shared layers: sigmoid, softmax, affine, embedding, softmax losses
+    rnn     Session 1: the vanilla RNN cell, unfolding through time, BPTT
+
+Modules given to you:
+    data    small generated data sets used in the notebooks
+    optim   a plain Adam optimiser for the numpy training loops
+
+Importing rnnlab never imports TensorFlow.
+"""

@@ -1,0 +1,185 @@
+"""Shared layers: activations, affine maps, embeddings and softmax losses.
+
+Every recurrent model of the day is built from these pieces. Shapes use
+N for the batch, T for time steps, D for input features, H for hidden units,
+V (or C) for output classes.
+
+A forward function returns `(out, cache)`; its backward function takes the
+upstream gradient and that cache. What goes into a cache is up to you.
+"""
+import numpy as np
+
+
+def sigmoid(a):
+    """The logistic function, computed without overflow.
+
+    sigmoid(a) = 1 / (1 + exp(-a))
+
+    Args:
+        a: array of any shape.
+
+    Returns:
+        array of the same shape and dtype as `a`, every value in [0, 1].
+
+    Hint: `exp(-a)` overflows for large negative `a`; `np.logaddexp(0, -a)`
+    is `log(1 + exp(-a))` computed safely.
+    """
+    # TODO: implement sigmoid (see the docstring).
+    raise NotImplementedError("sigmoid")
+
+
+def softmax(a, axis=-1):
+    """Softmax along one axis, computed without overflow.
+
+    softmax(a)_k = exp(a_k) / sum_j exp(a_j)
+
+    Args:
+        a: array of any shape.
+        axis: the axis to normalise over.
+
+    Returns:
+        array of the same shape as `a`; sums to 1 along `axis`.
+
+    Hint: subtracting max(a) along `axis` changes nothing mathematically
+    and keeps exp from overflowing.
+    """
+    # TODO: implement softmax (see the docstring).
+    raise NotImplementedError("softmax")
+
+
+def affine_forward(x, W, b):
+    """A fully connected layer.
+
+    out = x @ W + b
+
+    Args:
+        x: (N, D) inputs.
+        W: (D, M) weights (a Keras Dense `kernel`).
+        b: (M,) bias.
+
+    Returns:
+        out: (N, M).
+        cache: whatever affine_backward needs.
+    """
+    # TODO: implement affine_forward (see the docstring).
+    raise NotImplementedError("affine_forward")
+
+
+def affine_backward(dout, cache):
+    """Backward pass of affine_forward.
+
+    Args:
+        dout: (N, M) upstream gradient.
+        cache: from affine_forward.
+
+    Returns:
+        dx: (N, D), dW: (D, M), db: (M,).
+    """
+    # TODO: implement affine_backward (see the docstring).
+    raise NotImplementedError("affine_backward")
+
+
+def temporal_affine_forward(x, W, b):
+    """The same affine map applied at every time step.
+
+    out[:, t] = x[:, t] @ W + b
+
+    Args:
+        x: (N, T, H) hidden states.
+        W: (H, V) weights.
+        b: (V,) bias.
+
+    Returns:
+        out: (N, T, V).
+        cache: whatever temporal_affine_backward needs.
+    """
+    # TODO: implement temporal_affine_forward (see the docstring).
+    raise NotImplementedError("temporal_affine_forward")
+
+
+def temporal_affine_backward(dout, cache):
+    """Backward pass of temporal_affine_forward.
+
+    The weights are shared by all time steps, so their gradients sum over
+    both the batch and time.
+
+    Args:
+        dout: (N, T, V) upstream gradient.
+        cache: from temporal_affine_forward.
+
+    Returns:
+        dx: (N, T, H), dW: (H, V), db: (V,).
+    """
+    # TODO: implement temporal_affine_backward (see the docstring).
+    raise NotImplementedError("temporal_affine_backward")
+
+
+def embedding_forward(ids, W):
+    """Look up one vector per token id.
+
+    out[n, t] = W[ids[n, t]]
+
+    Args:
+        ids: (N, T) integer token ids in [0, V).
+        W: (V, D) embedding matrix (a Keras Embedding's `embeddings`).
+
+    Returns:
+        out: (N, T, D).
+        cache: whatever embedding_backward needs.
+    """
+    # TODO: implement embedding_forward (see the docstring).
+    raise NotImplementedError("embedding_forward")
+
+
+def embedding_backward(dout, cache):
+    """Backward pass of embedding_forward.
+
+    A token that occurs several times receives the sum of its gradients.
+
+    Args:
+        dout: (N, T, D) upstream gradient.
+        cache: from embedding_forward.
+
+    Returns:
+        dW: (V, D).
+
+    Hint: `W_grad[ids] += dout` does not accumulate repeated ids;
+    `np.add.at` does.
+    """
+    # TODO: implement embedding_backward (see the docstring).
+    raise NotImplementedError("embedding_backward")
+
+
+def softmax_cross_entropy(logits, y):
+    """Mean softmax cross-entropy of a batch and its gradient.
+
+    loss = -(1/N) sum_n log softmax(logits[n])[y[n]]
+
+    Args:
+        logits: (N, C) unnormalised scores.
+        y: (N,) integer labels in [0, C).
+
+    Returns:
+        loss: float.
+        dlogits: (N, C) gradient of loss with respect to logits.
+    """
+    # TODO: implement softmax_cross_entropy (see the docstring).
+    raise NotImplementedError("softmax_cross_entropy")
+
+
+def temporal_softmax_cross_entropy(logits, y, mask=None):
+    """Softmax cross-entropy at every time step, padding masked out.
+
+    loss = -(1/N) sum_{n,t} mask[n,t] * log softmax(logits[n,t])[y[n,t]]
+
+    Args:
+        logits: (N, T, V) unnormalised scores.
+        y: (N, T) integer labels in [0, V).
+        mask: (N, T) booleans, True where a step counts; None counts all.
+
+    Returns:
+        loss: float, summed over counted steps and divided by N.
+        dlogits: (N, T, V) gradient of loss with respect to logits.
+    """
+    # TODO: implement temporal_softmax_cross_entropy (see the docstring).
+    raise NotImplementedError("temporal_softmax_cross_entropy")
