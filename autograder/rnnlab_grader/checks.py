@@ -124,9 +124,10 @@ def describe(args):
 
 def where(index, axes):
     """'n=1, t=0, h=3' for an index into an array whose axes are named."""
+    index = [int(i) for i in index]
     if axes and len(axes) == len(index):
         return ", ".join(f"{a.lower()}={i}" for a, i in zip(axes, index))
-    return str(list(index))
+    return str(index)
 
 
 def compare(name, got, expected, tol, axes="", context=""):
@@ -155,8 +156,8 @@ def compare(name, got, expected, tol, axes="", context=""):
     bad = ~np.isfinite(got) & np.isfinite(expected)
     if bad.any():
         index = np.unravel_index(np.argmax(bad), got.shape)
-        raise GradingFailure(f"{context}{name} contains {got[index]} (NaN or inf) at "
-                             f"{where(index, axes)} where a finite value was expected")
+        raise GradingFailure(f"{context}{name} is {got[index]} at {where(index, axes)} where a "
+                             f"finite value was expected (an overflow?)")
     deviation = np.abs(got - expected)
     error = deviation.max() / max(np.abs(expected).max(), 1e-30)
     if not error <= tol:
@@ -285,8 +286,8 @@ def check_gradient(student, case):
             raise GradingFailure(f"{context}your {(case.forward or case.function).split('.')[1]} "
                                  f"does not depend on {forward_sig.args[position]}, so {name} "
                                  f"cannot be right")
-        compare(name, g, numeric, FD_TOLERANCE, sig.axes.get(name, ""),
-                f"{context}against finite differences of your own forward, ")
+        compare(f"{name} (against finite differences of your own forward)", g, numeric,
+                FD_TOLERANCE, sig.axes.get(name, ""), context)
 
 
 def numeric_gradient(objective, args, position, step=FD_STEP):

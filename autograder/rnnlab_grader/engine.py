@@ -18,6 +18,7 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from .contract import SIGNATURES
 from .paths import GRADERS
 
 SUBMISSION_TIMEOUT_S = 600
@@ -77,11 +78,17 @@ def catalogue():
         run = _run_graders(Path(tmp), results, ["--collect-only"])
         if not results.exists():
             raise RuntimeError(f"could not collect the hidden graders:\n{run.stdout}\n{run.stderr}")
-        return tuple(json.loads(results.read_text()))
+        tests = json.loads(results.read_text())
+    # In the order of the contract (a gradebook column per function), then as collected.
+    order = list(SIGNATURES)
+    return tuple(sorted(tests, key=lambda t: order.index(t["group"]) if t["group"] in order else len(order)))
 
 
-def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S):
-    """Grade one submission (a folder holding rnnlab/, or a zip of one)."""
+def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout=None):
+    """Grade one submission (a folder holding rnnlab/, or a zip of one).
+
+    `timeout` bounds the whole grading run, `call_timeout` one call of student code.
+    """
     path = Path(path)
     name = name or submission_name(path)
     outcomes, problem = {}, None
@@ -96,7 +103,8 @@ def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S):
             else:
                 raise SubmissionError(f"{path} is neither a folder nor a .zip file")
             results = tmp / "outcomes.json"
-            run = _run_graders(folder.resolve(), results, timeout=timeout)
+            extra = ["--rnnlab-call-timeout", str(call_timeout)] if call_timeout else []
+            run = _run_graders(folder.resolve(), results, extra, timeout=timeout)
             if results.exists():
                 outcomes = {o["id"]: o for o in json.loads(results.read_text())}
             else:

@@ -6,7 +6,7 @@ reachable only through a worker process) and writes one JSON list of outcomes:
     [{"id", "name", "group", "points", "passed", "output"}, ...]
 
 Every grader test carries `@pytest.mark.grade(group=..., points=..., name=...)`. With
-`--rnnlab-collect-only` the list is the catalogue of tests with `passed` null.
+`--collect-only` the list is the catalogue of tests, with `passed` null.
 """
 import json
 from pathlib import Path
@@ -14,13 +14,15 @@ from pathlib import Path
 import pytest
 
 from .checks import GradingFailure
-from .proxy import StudentCode
+from .proxy import CALL_TIMEOUT_S, StudentCode
 
 
 def pytest_addoption(parser):
     group = parser.getgroup("rnnlab")
     group.addoption("--rnnlab-submission", help="folder holding the submission's rnnlab/")
     group.addoption("--rnnlab-results", help="where to write the outcomes as JSON")
+    group.addoption("--rnnlab-call-timeout", type=float, default=CALL_TIMEOUT_S,
+                    help="seconds one call of student code may take")
 
 
 def pytest_configure(config):
@@ -33,7 +35,7 @@ def student(request):
     submission = request.config.getoption("--rnnlab-submission")
     if not submission:
         pytest.fail("run the graders with --rnnlab-submission FOLDER")
-    with StudentCode(submission) as code:
+    with StudentCode(submission, timeout=request.config.getoption("--rnnlab-call-timeout")) as code:
         yield code
 
 

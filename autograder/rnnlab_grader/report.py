@@ -85,10 +85,11 @@ def print_gradebook(results, console=None):
     for module in modules:
         table.add_column(module, justify="right")
     table.add_column("total", justify="right", style="bold")
-    table.add_column("first problem", overflow="fold")
+    table.add_column("failed tests", overflow="fold")
     for result in results:
         scores = module_scores(result)
-        first = next((t["output"] for t in result["tests"] if t["score"] < t["max_score"]), "")
+        failed = [t["name"] for t in result["tests"] if t["score"] < t["max_score"]]
+        first = f"{len(failed)} failed, first: {failed[0]}" if failed else ""
         table.add_row(result["name"], *(f"{scores[m][0]:g}/{scores[m][1]:g}" for m in modules),
                       f"{result['score']:g}/{result['max_score']:g}", first[:160])
     console.print(table)

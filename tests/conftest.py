@@ -1,0 +1,35 @@
+"""Shared fixtures: example submissions written and graded once per test session."""
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rnnlab_grader import engine, examples
+from rnnlab_grader.paths import SOLUTIONS
+
+
+@pytest.fixture(scope="session")
+def example_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("examples")
+    examples.write_examples(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def graded_examples(example_dir):
+    """name -> result of every example submission, graded once (two at a time)."""
+    results = engine.grade_batch(sorted(example_dir.iterdir()), jobs=2)
+    return {r["name"]: r for r in results}
+
+
+def make_submission(root, name, file, find, replace):
+    """A copy of the reference with one find/replace patch in rnnlab/<file>."""
+    package = Path(root) / name / "rnnlab"
+    shutil.copytree(SOLUTIONS / "rnnlab", package, ignore=shutil.ignore_patterns("__pycache__"))
+    examples.apply_patch(package, {"name": name, "file": file, "find": find, "replace": replace})
+    return package.parent
+
+
+def lost_groups(result):
+    """The test groups in which a result lost points."""
+    return {t["extra_data"]["group"] for t in result["tests"] if t["score"] < t["max_score"]}

@@ -1,0 +1,44 @@
+"""The hidden graders, proven both ways: full marks for right code, lost points for each mistake."""
+import pytest
+
+from conftest import lost_groups
+from rnnlab_grader import engine, examples
+
+
+def test_reference_scores_full_marks(graded_examples):
+    result = graded_examples["reference"]
+    assert result["max_score"] > 0
+    assert result["score"] == result["max_score"], [t["output"] for t in result["tests"] if t["output"]]
+
+
+def test_untouched_stubs_score_zero_and_say_not_implemented(graded_examples):
+    result = graded_examples["stubs"]
+    assert result["score"] == 0
+    assert all("not implemented yet" in t["output"] for t in result["tests"])
+
+
+@pytest.mark.parametrize("example", examples.wrong_examples(), ids=lambda e: e["name"])
+def test_each_wrong_example_loses_exactly_its_groups(graded_examples, example):
+    result = graded_examples[example["name"]]
+    assert lost_groups(result) == set(example["loses"])
+    # The feedback names the function that is wrong, and says how far off it is.
+    for test in result["tests"]:
+        if test["score"] < test["max_score"]:
+            function = test["extra_data"]["group"].split(".")[1]
+            assert test["output"].startswith(function), test["output"]
+
+
+def test_feedback_gives_shapes_error_and_place_not_values(graded_examples):
+    tests = {t["name"]: t for t in graded_examples["off_by_one_in_time"]["tests"]}
+    output = tests["rnn_forward: values (float64 N=3 T=5 D=4 H=6)"]["output"]
+    assert "(3, 5, 4) float64" in output            # the input case, by shape
+    assert "worst relative error" in output and "tolerance" in output
+    assert "t=" in output                            # where: which time step
+    assert "[[" not in output                        # never the hidden values
+
+
+def test_every_grader_test_has_points_and_a_group():
+    tests = engine.catalogue()
+    assert len(tests) >= 40
+    assert all(t["points"] > 0 and t["group"].count(".") == 1 for t in tests)
+    assert len({t["name"] for t in tests}) == len(tests), "test names must be unique"

@@ -1,0 +1,47 @@
+"""Only plain data crosses between the worker and the grader."""
+import io
+
+import numpy as np
+import pytest
+
+from rnnlab_grader.worker import Handle, Step, read_frame, write_frame
+
+
+def roundtrip(value):
+    buffer = io.BytesIO()
+    write_frame(buffer, value)
+    buffer.seek(0)
+    return read_frame(buffer)
+
+
+def test_arrays_keep_dtype_shape_and_values():
+    arrays = [np.arange(6, dtype=np.float32).reshape(2, 3), np.array([np.nan, np.inf]),
+              np.array([[True, False]]), np.arange(3, dtype=np.int64), np.zeros((0, 4))]
+    for array, back in zip(arrays, roundtrip(arrays)):
+        assert back.dtype == array.dtype and back.shape == array.shape
+        np.testing.assert_array_equal(back, array)
+
+
+def test_containers_numbers_and_markers_survive():
+    value = {"a": (1, 2.5, None, "s", [True]), "h": Handle(3), "step": Step("leaky_sum"),
+             "scalar": np.float64(0.5)}
+    back = roundtrip(value)
+    assert back["a"] == (1, 2.5, None, "s", [True])
+    assert isinstance(back["h"], Handle) and back["h"].key == 3
+    assert isinstance(back["step"], Step) and back["step"].name == "leaky_sum"
+    assert back["scalar"] == 0.5 and type(back["scalar"]) is float
+
+
+def test_an_ndarray_subclass_arrives_as_a_plain_array():
+    class AlwaysEqual(np.ndarray):
+        def __eq__(self, other):
+            return True
+
+    back = roundtrip(np.zeros(3).view(AlwaysEqual))
+    assert type(back) is np.ndarray
+
+
+@pytest.mark.parametrize("junk", [np.array([object()]), object(), {1: "non-string key"}, lambda: 0])
+def test_anything_else_is_refused(junk):
+    with pytest.raises(TypeError):
+        roundtrip(junk)
