@@ -175,7 +175,7 @@ def prove(release, reference_dir=SOLUTIONS):
 def _run_public_tests(release_dir, package_parent):
     """Run the release's public tests against the package found in `package_parent`."""
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(release_dir),
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--rootdir", str(release_dir),
          "-c", str(release_dir / "pytest.ini"), "-o", f"pythonpath={package_parent}",
          str(release_dir / "tests")],
         capture_output=True, text=True, cwd=package_parent)

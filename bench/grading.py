@@ -1,0 +1,78 @@
+"""Benchmark the grading pipeline and print a table (a script, not a test).
+
+    .venv/bin/python bench/grading.py [--batch 20]
+
+Measures: the public student tests, the release build, one full hidden grade of one
+submission, and a batch of N submissions with -j1 and -j2.
+"""
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+from rnnlab_grader import examples
+from rnnlab_grader.paths import REPO, SOLUTIONS, STUDENT
+
+RNNLAB = str(Path(sys.executable).parent / "rnnlab")
+
+
+def timed(command, **kwargs):
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, **kwargs)
+    return time.perf_counter() - started
+
+
+def best_of(runs, command, **kwargs):
+    return min(timed(command, **kwargs) for _ in range(runs))
+
+
+def machine():
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    packages = ", ".join(f"{p} {version(p)}" for p in ("numpy", "pytest", "otter-grader"))
+    return (f"{platform.machine()}, {os.cpu_count()} cores, {memory:.0f} GiB, "
+            f"Python {platform.python_version()}, {packages}")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--batch", type=int, default=20)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="rnnlab-bench-"))
+    try:
+        written = examples.write_examples(work / "examples")
+        batch = work / "batch"
+        for i in range(args.batch):
+            source = written[i % len(written)]
+            target = batch / f"s{i:03d}{source.suffix}"
+            batch.mkdir(exist_ok=True)
+            (shutil.copy if source.is_file() else shutil.copytree)(source, target)
+        submissions = sorted(str(p) for p in batch.iterdir())
+        rows = [
+            ("public tests (reference)", best_of(3, [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                                                     "-o", f"pythonpath={SOLUTIONS}"], cwd=STUDENT)),
+            ("release build + proofs", best_of(1, [RNNLAB, "release", "--out", str(work / "student")], cwd=REPO)),
+            ("one submission, full hidden grade", best_of(3, [RNNLAB, "grade", str(work / "examples" / "reference"),
+                                                              "--out", str(work / "one")])),
+        ]
+        for jobs in (1, 2):
+            rows.append((f"batch of {args.batch}, -j{jobs}",
+                         best_of(1, [RNNLAB, "grade", *submissions, "--out", str(work / f"j{jobs}"), "-j", str(jobs)])))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"machine: {machine()}")
+    print(f"{'measure':<38} {'seconds':>8}")
+    for name, seconds in rows:
+        print(f"{name:<38} {seconds:>8.2f}")
+    j1, j2 = rows[-2][1], rows[-1][1]
+    print(f"{'speed-up -j2 over -j1':<38} {j1 / j2:>8.2f}x")
+    print(f"{'per submission at -j2':<38} {j2 / args.batch:>8.2f}")
+
+
+if __name__ == "__main__":
+    main()

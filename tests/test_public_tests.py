@@ -1,0 +1,21 @@
+"""The public tests pass on the reference and every one of them fails on the stubs."""
+import re
+
+from rnnlab_grader.paths import SOLUTIONS, STUDENT
+from rnnlab_grader.release import _run_public_tests
+
+
+def counts(run):
+    return {word: int(n) for n, word in re.findall(r"(\d+) (passed|failed)", run.stdout)}
+
+
+def test_public_tests_pass_on_the_reference():
+    run = _run_public_tests(STUDENT, SOLUTIONS)
+    assert run.returncode == 0, run.stdout
+    assert counts(run).get("passed", 0) >= 15
+
+
+def test_every_public_test_fails_on_the_stubs():
+    run = _run_public_tests(STUDENT, STUDENT)
+    assert counts(run).get("passed", 0) == 0, run.stdout
+    assert "NotImplementedError" in run.stdout

@@ -1,0 +1,75 @@
+"""The release is built from the one source of truth, kept in sync, and proves itself."""
+import filecmp
+import shutil
+
+import pytest
+
+from conftest import make_submission
+from rnnlab_grader import release
+from rnnlab_grader.paths import SOLUTIONS, STUDENT
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory):
+    return release.build(tmp_path_factory.mktemp("release") / "student")
+
+
+def tree(root):
+    return sorted(p.relative_to(root) for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def test_committed_student_folder_equals_a_fresh_release(fresh):
+    assert tree(fresh.out) == tree(STUDENT), "student/ is out of date: run `rnnlab release`"
+    different = [str(p) for p in tree(STUDENT) if not filecmp.cmp(fresh.out / p, STUDENT / p, shallow=False)]
+    assert not different, f"student/ is out of date ({different}): run `rnnlab release`"
+
+
+def test_stubs_keep_signatures_and_docstrings_but_no_solution(fresh):
+    stub = (fresh.out / "rnnlab" / "rnn.py").read_text()
+    assert "def rnn_backward(dh, cache):" in stub
+    assert "dh: (N, T, H) upstream gradient of every hidden state h_1..h_T." in stub
+    assert 'raise NotImplementedError("rnn_backward")' in stub
+    assert "rnn_step_backward(dh[:, t] + dh_prev" not in stub
+
+
+def test_fresh_release_proves_itself(fresh):
+    release.prove(fresh)
+    assert fresh.proofs["reference"][0] == fresh.proofs["reference"][1] > 0
+    assert fresh.proofs["stubs"][0] == 0
+
+
+def copy_release(fresh, tmp_path):
+    shutil.copytree(fresh.out, tmp_path / "student")
+    return release.Release(tmp_path / "student", fresh.files, fresh.solution_lines, fresh.public_lines)
+
+
+def test_a_leaked_solution_line_is_caught(fresh, tmp_path):
+    leaky = copy_release(fresh, tmp_path)
+    with open(leaky.out / "rnnlab" / "rnn.py", "a") as stream:
+        stream.write("    da = dh_next * (1 - cache[\"h_next\"] ** 2)\n")
+    with pytest.raises(release.ReleaseError, match="rnn.py"):
+        release.prove(leaky)
+
+
+def test_leaked_hidden_grader_text_is_caught(fresh, tmp_path):
+    leaky = copy_release(fresh, tmp_path)
+    (leaky.out / "tests" / "test_extra.py").write_text(
+        'Case("rnn.rnn_forward", rnn, dims("N=3 T=5 D=4 H=6")),\n')
+    with pytest.raises(release.ReleaseError, match="test_extra.py"):
+        release.prove(leaky)
+
+
+def test_a_wrong_reference_stops_the_release(fresh, tmp_path):
+    wrong = make_submission(tmp_path, "wrong", "rnn.py", "return h, step_caches", "return h * 2, step_caches")
+    with pytest.raises(release.ReleaseError, match="the reference does not score full marks"):
+        release.prove(fresh, reference_dir=wrong)
+
+
+def test_stubs_that_score_stop_the_release(fresh, tmp_path):
+    scoring = copy_release(fresh, tmp_path)
+    solved = [line for line in (SOLUTIONS / "rnnlab" / "layers.py").read_text().splitlines(keepends=True)
+              if "SOLUTION" not in line]
+    (scoring.out / "rnnlab" / "layers.py").write_text("".join(solved))
+    scoring.solution_lines = set()  # only the score proof is under test here
+    with pytest.raises(release.ReleaseError, match="the stubs score points"):
+        release.prove(scoring)

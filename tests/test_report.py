@@ -1,0 +1,36 @@
+"""`rnnlab grade` writes Gradescope results and a gradebook, the same bytes every time."""
+import csv
+import json
+
+from rnnlab_grader import cli
+from rnnlab_grader.engine import catalogue
+
+
+def test_grade_command_writes_results_and_gradebook_deterministically(example_dir, tmp_path):
+    submissions = [str(example_dir / "reference"), str(example_dir / "stubs.zip"),
+                   str(example_dir / "missing_bias")]
+    for out in ("first", "second"):
+        assert cli.main(["grade", *submissions, "--out", str(tmp_path / out), "-j", "2"]) == 0
+    for name in ("reference.json", "stubs.json", "missing_bias.json", "gradebook.csv"):
+        assert (tmp_path / "first" / name).read_bytes() == (tmp_path / "second" / name).read_bytes()
+
+    result = json.loads((tmp_path / "first" / "reference.json").read_text())
+    assert set(result) == {"score", "output", "tests"}
+    assert result["score"] == sum(t["max_score"] for t in result["tests"])
+    assert all({"name", "score", "max_score", "output"} <= set(t) for t in result["tests"])
+
+    rows = list(csv.DictReader((tmp_path / "first" / "gradebook.csv").open()))
+    assert [r["submission"] for r in rows] == ["missing_bias", "reference", "stubs"]
+    groups = list(dict.fromkeys(t["group"] for t in catalogue()))
+    assert list(rows[0])[1:len(groups) + 1] == groups
+    by_name = {r["submission"]: r for r in rows}
+    assert float(by_name["stubs"]["total"]) == 0
+    assert float(by_name["reference"]["total"]) == float(by_name["reference"]["max_score"])
+    assert float(by_name["missing_bias"]["rnn.rnn_step_forward"]) < float(by_name["reference"]["rnn.rnn_step_forward"])
+    assert by_name["missing_bias"]["layers.softmax"] == by_name["reference"]["layers.softmax"]
+
+
+def test_two_submissions_with_one_name_are_refused(example_dir, tmp_path):
+    (tmp_path / "reference").mkdir()
+    assert cli.main(["grade", str(example_dir / "reference"), str(tmp_path / "reference"),
+                     "--out", str(tmp_path / "out")]) == 2
