@@ -5,8 +5,6 @@ import zipfile
 from conftest import lost_groups, make_submission
 from rnnlab_grader import engine
 
-RNN_GROUPS = {"rnn.rnn_step_forward", "rnn.rnn_step_backward", "rnn.unfold", "rnn.rnn_forward",
-              "rnn.rnn_backward"}
 
 
 def outputs(result, group):
@@ -16,24 +14,27 @@ def outputs(result, group):
 def test_syntax_error_costs_only_its_module(tmp_path):
     submission = make_submission(tmp_path, "syntax", "rnn.py", "def unfold(", "def unfold(:")
     result = engine.grade_submission(submission)
-    assert lost_groups(result) == RNN_GROUPS
+    # rnn.py and the modules that import it (lstm, gru, bidirectional) score zero; layers and
+    # the Keras builders are graded as usual.
+    assert {group.split(".")[0] for group in lost_groups(result)} == {"rnn", "lstm", "gru", "bidirectional"}
+    assert all(t["score"] == 0 for t in result["tests"] if t["extra_data"]["group"].startswith("rnn."))
     assert all("could not import your module: SyntaxError" in o for o in outputs(result, "rnn.rnn_forward"))
 
 
 def test_endless_loop_times_out_and_the_rest_is_graded(tmp_path):
-    submission = make_submission(tmp_path, "loop", "layers.py", "    a = np.asarray(a)\n",
-                                 "    a = np.asarray(a)\n    while True:\n        pass\n")
+    submission = make_submission(tmp_path, "loop", "layers.py", "    shifted = a - np.max(",
+                                 "    while True:\n        pass\n    shifted = a - np.max(")
     result = engine.grade_submission(submission, call_timeout=1)
-    assert lost_groups(result) == {"layers.sigmoid"}
-    assert all("did not finish within 1 s" in o for o in outputs(result, "layers.sigmoid"))
+    assert lost_groups(result) == {"layers.softmax"}
+    assert all("did not finish within 1 s" in o for o in outputs(result, "layers.softmax"))
 
 
 def test_exiting_process_costs_only_that_function(tmp_path):
-    submission = make_submission(tmp_path, "exit", "layers.py", "    shifted = a - np.max(",
-                                 "    import os; os._exit(3)\n    shifted = a - np.max(")
+    submission = make_submission(tmp_path, "exit", "layers.py", '    out = W[ids]\n',
+                                 "    import os; os._exit(3)\n")
     result = engine.grade_submission(submission)
-    assert lost_groups(result) == {"layers.softmax"}
-    assert all("crashed the Python process (exit code 3)" in o for o in outputs(result, "layers.softmax"))
+    assert lost_groups(result) == {"layers.embedding_forward", "layers.embedding_backward"}
+    assert all("crashed the Python process (exit code 3)" in o for o in outputs(result, "layers.embedding_forward"))
 
 
 def test_sys_exit_and_printing_are_harmless(tmp_path):

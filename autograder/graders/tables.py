@@ -58,6 +58,46 @@ def rnn(g):
     return g.randn("NTD"), g.randn("NH", scale=0.5), g.weights("DH"), g.weights("HH"), g.randn("H", scale=0.3)
 
 
+def lstm_step(g):
+    return (g.randn("ND"), g.randn("NH", scale=0.5), g.randn("NH", scale=0.5),
+            g.gate_weights("D", 4), g.gate_weights("H", 4), g.gate_bias(4))
+
+
+def lstm(with_c0):
+    def build(g):
+        args = (g.randn("NTD"), g.randn("NH", scale=0.5), g.gate_weights("D", 4), g.gate_weights("H", 4),
+                g.gate_bias(4))
+        return args + (g.randn("NH", scale=0.5),) if with_c0 else args
+    return build
+
+
+def gru_step(g):
+    return g.randn("ND"), g.randn("NH", scale=0.5), g.gate_weights("D", 3), g.gate_weights("H", 3), g.gate_bias(3, rows=2)
+
+
+def gru(g):
+    return g.randn("NTD"), g.randn("NH", scale=0.5), g.gate_weights("D", 3), g.gate_weights("H", 3), g.gate_bias(3, rows=2)
+
+
+BLOCKS = {"rnn": 1, "lstm": 4, "gru": 3}
+
+
+def bidirectional(cell, merge_mode):
+    def params(g):
+        blocks = BLOCKS[cell]
+        return {"Wx": g.gate_weights("D", blocks), "Wh": g.gate_weights("H", blocks),
+                "b": g.gate_bias(blocks, rows=2 if cell == "gru" else None)}
+
+    def build(g):
+        return (g.randn("NTD"), g.randn("NH", scale=0.5), g.randn("NH", scale=0.5), params(g), params(g),
+                cell, merge_mode)
+    return build
+
+
+def counting(cell, input_dim, units, bidirectional):
+    return lambda g: (cell, input_dim, units, bidirectional)
+
+
 # -- the tables ------------------------------------------------------------------
 
 VALUES = [
@@ -89,6 +129,30 @@ VALUES = [
     Case("rnn.rnn_forward", rnn, dims("N=1 T=1 D=3 H=2")),
     Case("rnn.rnn_forward", rnn, dims("N=2 T=9 D=2 H=4")),
     Case("rnn.rnn_forward", rnn, dims("N=4 T=6 D=5 H=3"), "float32"),
+    Case("lstm.lstm_step_forward", lstm_step, dims("N=3 D=4 H=5")),
+    Case("lstm.lstm_step_forward", lstm_step, dims("N=1 D=2 H=3")),
+    Case("lstm.lstm_step_forward", lstm_step, dims("N=2 D=3 H=4"), "float32"),
+    Case("lstm.lstm_forward", lstm(True), dims("N=3 T=5 D=4 H=3"), note="with c0"),
+    Case("lstm.lstm_forward", lstm(False), dims("N=2 T=6 D=3 H=5"), note="c0=None"),
+    Case("lstm.lstm_forward", lstm(False), dims("N=1 T=1 D=2 H=4"), note="c0=None"),
+    Case("lstm.lstm_forward", lstm(True), dims("N=2 T=4 D=3 H=2"), "float32", note="with c0"),
+    Case("gru.gru_step_forward", gru_step, dims("N=3 D=4 H=5")),
+    Case("gru.gru_step_forward", gru_step, dims("N=1 D=2 H=3")),
+    Case("gru.gru_step_forward", gru_step, dims("N=2 D=3 H=4"), "float32"),
+    Case("gru.gru_forward", gru, dims("N=3 T=5 D=4 H=3")),
+    Case("gru.gru_forward", gru, dims("N=1 T=1 D=2 H=4")),
+    Case("gru.gru_forward", gru, dims("N=2 T=4 D=3 H=2"), "float32"),
+    *[Case("bidirectional.bidirectional_forward", bidirectional(cell, mode), dims(d), dtype, note=f"{cell} {mode}")
+      for cell, mode, d, dtype in [("rnn", "concat", "N=2 T=5 D=3 H=4", "float64"),
+                                   ("rnn", "ave", "N=1 T=1 D=2 H=3", "float64"),
+                                   ("lstm", "sum", "N=3 T=4 D=2 H=3", "float64"),
+                                   ("lstm", "mul", "N=2 T=6 D=3 H=2", "float64"),
+                                   ("gru", "concat", "N=2 T=5 D=4 H=3", "float64"),
+                                   ("gru", "mul", "N=3 T=3 D=2 H=4", "float64"),
+                                   ("lstm", "concat", "N=2 T=4 D=3 H=3", "float32")]],
+    *[Case("bidirectional.count_params", counting(cell, D, H, bi), {"D": D, "H": H}, note=f"{cell} bi={bi}")
+      for cell, D, H, bi in [("rnn", 7, 2, False), ("lstm", 2, 9, False), ("gru", 5, 4, False),
+                             ("rnn", 4, 6, True), ("lstm", 6, 3, True), ("gru", 3, 8, True)]],
 ]
 
 GRADIENTS = [
@@ -110,6 +174,26 @@ GRADIENTS = [
          forward="rnn.rnn_forward", wrt=(0, 1, 2, 3, 4)),
     Case("rnn.rnn_backward", rnn, dims("N=1 T=6 D=2 H=3"), points=3,
          forward="rnn.rnn_forward", wrt=(0, 1, 2, 3, 4)),
+    Case("lstm.lstm_step_backward", lstm_step, dims("N=3 D=4 H=3"), points=2,
+         forward="lstm.lstm_step_forward", wrt=(0, 1, 2, 3, 4, 5)),
+    Case("lstm.lstm_step_backward", lstm_step, dims("N=1 D=2 H=2"), points=2,
+         forward="lstm.lstm_step_forward", wrt=(0, 1, 2, 3, 4, 5)),
+    Case("lstm.lstm_backward", lstm(False), dims("N=2 T=4 D=3 H=3"), points=3,
+         forward="lstm.lstm_forward", wrt=(0, 1, 2, 3, 4)),
+    Case("lstm.lstm_backward", lstm(False), dims("N=1 T=5 D=2 H=2"), points=3,
+         forward="lstm.lstm_forward", wrt=(0, 1, 2, 3, 4)),
+    Case("gru.gru_step_backward", gru_step, dims("N=3 D=4 H=3"), points=2,
+         forward="gru.gru_step_forward", wrt=(0, 1, 2, 3, 4)),
+    Case("gru.gru_step_backward", gru_step, dims("N=1 D=2 H=2"), points=2,
+         forward="gru.gru_step_forward", wrt=(0, 1, 2, 3, 4)),
+    Case("gru.gru_backward", gru, dims("N=2 T=4 D=3 H=3"), points=3,
+         forward="gru.gru_forward", wrt=(0, 1, 2, 3, 4)),
+    Case("gru.gru_backward", gru, dims("N=1 T=5 D=2 H=2"), points=3,
+         forward="gru.gru_forward", wrt=(0, 1, 2, 3, 4)),
+    *[Case("bidirectional.bidirectional_backward", bidirectional(cell, mode), dims(d), points=2,
+           forward="bidirectional.bidirectional_forward", wrt=(0, 1, 2, 3, 4), note=f"{cell} {mode}")
+      for cell, mode, d in [("rnn", "concat", "N=2 T=4 D=2 H=3"), ("lstm", "mul", "N=2 T=3 D=2 H=2"),
+                            ("gru", "sum", "N=1 T=4 D=3 H=2"), ("rnn", "ave", "N=2 T=3 D=2 H=2")]],
 ]
 
 UNTOUCHED = [
@@ -118,4 +202,13 @@ UNTOUCHED = [
     Case("rnn.rnn_step_forward", rnn_step, dims("N=2 D=3 H=4")),
     Case("rnn.rnn_forward", rnn, dims("N=2 T=3 D=3 H=4")),
     Case("rnn.rnn_backward", rnn, dims("N=2 T=3 D=3 H=4"), forward="rnn.rnn_forward"),
+    Case("lstm.lstm_step_forward", lstm_step, dims("N=2 D=3 H=4")),
+    Case("lstm.lstm_forward", lstm(True), dims("N=2 T=3 D=3 H=4"), note="with c0"),
+    Case("lstm.lstm_backward", lstm(False), dims("N=2 T=3 D=3 H=4"), forward="lstm.lstm_forward"),
+    Case("gru.gru_forward", gru, dims("N=2 T=3 D=3 H=4")),
+    Case("gru.gru_backward", gru, dims("N=2 T=3 D=3 H=4"), forward="gru.gru_forward"),
+    Case("bidirectional.bidirectional_forward", bidirectional("gru", "concat"), dims("N=2 T=3 D=3 H=2"),
+         note="gru concat"),
+    Case("bidirectional.bidirectional_backward", bidirectional("rnn", "mul"), dims("N=2 T=3 D=3 H=2"),
+         forward="bidirectional.bidirectional_forward", note="rnn mul"),
 ]

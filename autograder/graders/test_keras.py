@@ -1,20 +1,39 @@
-"""The numpy forward passes equal Keras itself, given the same weights.
+"""The numpy functions agree with Keras itself.
 
-Keras' outputs are stored in fixtures/ (see keras_fixtures.py), so grading needs no TensorFlow.
+Keras' outputs and parameter counts are stored in fixtures/ (see keras_fixtures.py), so these
+tests need no TensorFlow in the grading process.
 """
 import pytest
 
-from keras_fixtures import SIMPLE_RNN_CASES, load_fixture
-from rnnlab_grader.checks import check_keras
+from keras_fixtures import FORWARD_CASES, forward_function, load_counts, load_fixture
+from rnnlab_grader.checks import GradingFailure, _call, check_keras
 
-# Keras computes in float32; an independent float32 implementation differs by ~2e-7 here,
-# a wrong term or time shift by more than 1e-2.
+# Keras computes in float32; an independent float32 implementation differs by < 3e-7 here
+# (measured), while a wrong gate order, bias or time direction errs by more than 1e-2.
 KERAS_TOLERANCE = 1e-5
 
 
 @pytest.mark.parametrize("fixture", [
     pytest.param(name, id=name, marks=pytest.mark.grade(
-        group="rnn.rnn_forward", points=2, name=f"rnn_forward: equals keras.layers.SimpleRNN ({name})"))
-    for name in SIMPLE_RNN_CASES])
-def test_rnn_forward_equals_keras_simple_rnn(student, fixture):
-    check_keras(student, "rnn.rnn_forward", load_fixture(fixture), KERAS_TOLERANCE)
+        group=forward_function(name), points=2,
+        name=f"{forward_function(name).split('.')[1]}: equals Keras ({name})"))
+    for name in FORWARD_CASES])
+def test_forward_equals_keras(student, fixture):
+    check_keras(student, forward_function(fixture), load_fixture(fixture), KERAS_TOLERANCE)
+
+
+COUNT_GROUPS = sorted({(cell, bidirectional) for cell, _, _, bidirectional, _ in load_counts()})
+
+
+@pytest.mark.parametrize("cell, bidirectional", [
+    pytest.param(cell, bidirectional, id=f"{cell}-{'bi' if bidirectional else 'uni'}",
+                 marks=pytest.mark.grade(group="bidirectional.count_params", points=1,
+                                         name=f"count_params: equals Keras ({cell}, bidirectional={bidirectional})"))
+    for cell, bidirectional in COUNT_GROUPS])
+def test_count_params_equals_keras(student, cell, bidirectional):
+    for row_cell, input_dim, units, row_bidirectional, keras_count in load_counts():
+        if (row_cell, row_bidirectional) == (cell, bidirectional):
+            args = (cell, input_dim, units, bidirectional)
+            got = _call(student, "bidirectional.count_params", args, f"count_params{args}: ")
+            if got != keras_count:
+                raise GradingFailure(f"count_params{args} gave {got!r}; Keras counts {keras_count}")

@@ -59,6 +59,17 @@ class Inputs:
         """Weights scaled by 1/sqrt(fan-in), so that tanh and sigmoid are not saturated."""
         return self.randn(axes, scale=1.0 / np.sqrt(self.dims[axes[0]]))
 
+    def gate_weights(self, rows_axis, blocks):
+        """(rows, blocks * H) weights with gate blocks side by side, scaled by 1/sqrt(rows)."""
+        rows = self.dims[rows_axis]
+        shape = (rows, blocks * self.dims["H"])
+        return (self.rng.standard_normal(shape) / np.sqrt(rows)).astype(self.dtype)
+
+    def gate_bias(self, blocks, rows=None):
+        """(blocks * H,) bias, or (rows, blocks * H) for a GRU's input and recurrent biases."""
+        shape = (blocks * self.dims["H"],) if rows is None else (rows, blocks * self.dims["H"])
+        return (0.3 * self.rng.standard_normal(shape)).astype(self.dtype)
+
     def ints(self, high_axis, axes):
         """Integer ids in [0, dims[high_axis])."""
         return self.rng.integers(0, self.dims[high_axis], size=self.shape(axes))
@@ -117,21 +128,40 @@ def describe(args):
             parts.append("step")
         elif isinstance(arg, tuple):
             parts.append("(" + ", ".join(describe(arg).split("; ")) + ")")
+        elif isinstance(arg, dict):
+            parts.append("{" + ", ".join(f"{k}: {describe([v])}" for k, v in arg.items()) + "}")
         else:
             parts.append(repr(arg))
     return "; ".join(parts)
 
 
-def where(index, axes):
-    """'n=1, t=0, h=3' for an index into an array whose axes are named."""
+def where(index, axes, shape=(), gates=""):
+    """'n=1, t=0, h=3' for an index into an array whose axes are named.
+
+    An axis lettered G holds gate blocks side by side: its index reads 'gate f, unit 2'.
+    """
     index = [int(i) for i in index]
-    if axes and len(axes) == len(index):
-        return ", ".join(f"{a.lower()}={i}" for a, i in zip(axes, index))
-    return str(index)
+    if not (axes and len(axes) == len(index)):
+        return str(index)
+    parts = []
+    for axis, i, size in zip(axes, index, shape):
+        if axis == "G" and gates:
+            units = size // len(gates)
+            parts.append(f"gate {gates[i // units]}, unit {i % units}")
+        else:
+            parts.append(f"{axis.lower()}={i}")
+    return ", ".join(parts)
 
 
-def compare(name, got, expected, tol, axes="", context=""):
-    """Fail unless `got` matches `expected` (an array, number, or tuple/list of those)."""
+def compare(name, got, expected, tol, axes="", context="", gates=""):
+    """Fail unless `got` matches `expected` (an array, number, or tuple/list/dict of those)."""
+    if isinstance(expected, dict):
+        if not isinstance(got, dict) or set(got) != set(expected):
+            keys = sorted(got) if isinstance(got, dict) else _kind(got)
+            raise GradingFailure(f"{context}{name} should be a dict with keys {sorted(expected)}, got {keys}")
+        for key in expected:
+            compare(f"{name}[{key!r}]", got[key], expected[key], tol, axes, context, gates)
+        return
     if isinstance(expected, (tuple, list)):
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
             raise GradingFailure(f"{context}{name} should be a sequence of {len(expected)} items, "
@@ -156,14 +186,14 @@ def compare(name, got, expected, tol, axes="", context=""):
     bad = ~np.isfinite(got) & np.isfinite(expected)
     if bad.any():
         index = np.unravel_index(np.argmax(bad), got.shape)
-        raise GradingFailure(f"{context}{name} is {got[index]} at {where(index, axes)} where a "
+        raise GradingFailure(f"{context}{name} is {got[index]} at {where(index, axes, got.shape, gates)} where a "
                              f"finite value was expected (an overflow?)")
     deviation = np.abs(got - expected)
     error = deviation.max() / max(np.abs(expected).max(), 1e-30)
     if not error <= tol:
         index = np.unravel_index(np.argmax(deviation), got.shape)
         raise GradingFailure(f"{context}{name}: worst relative error {error:.1e} (tolerance "
-                             f"{tol:.0e}), largest at {where(index, axes)}")
+                             f"{tol:.0e}), largest at {where(index, axes, got.shape, gates)}")
 
 
 def _kind(value):
@@ -181,11 +211,36 @@ def _for_reference(args):
     return tuple(STEPS[a.name] if isinstance(a, Step) else a for a in args)
 
 
-def _call(student, qualname, args, context, echo_args=False):
+def _call(student, qualname, args, context, **options):
     try:
-        return student.call(qualname, *args, echo_args=echo_args)
+        return student.call(qualname, *args, **options)
     except StudentError as error:
         raise GradingFailure(f"{context}{error}") from None
+
+
+def _compare_returns(sig, got, expected, tol, context, prefix=""):
+    """Compare every non-opaque return value, naming each by the signature."""
+    for name, g, e in zip(sig.returns, got, expected):
+        if name not in sig.opaque:
+            compare(prefix + name, g, e, tol, sig.axes.get(name, ""), context, sig.gates)
+
+
+def _arrays(value, path=""):
+    """(path, array) for every array inside nested tuples, lists and dicts."""
+    if isinstance(value, np.ndarray):
+        yield path, value
+    elif isinstance(value, (tuple, list)):
+        for i, item in enumerate(value):
+            yield from _arrays(item, f"{path}[{i}]")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _arrays(item, f"{path}[{key!r}]")
+
+
+def _same_structure(got, expected):
+    """Whether `got` has the containers and array shapes of `expected` (values aside)."""
+    got_arrays, expected_arrays = list(_arrays(got)), list(_arrays(expected))
+    return [(p, a.shape) for p, a in got_arrays] == [(p, np.shape(a)) for p, a in expected_arrays]
 
 
 # ---------------------------------------------------------------------------
@@ -199,26 +254,24 @@ def check_values(student, case):
     context = f"{case.name}({describe(args)}): "
     got = _as_tuple(_call(student, case.function, args, context), len(sig.returns))
     expected = _as_tuple(reference.function(case.function)(*_for_reference(args)), len(sig.returns))
-    for name, g, e in zip(sig.returns, got, expected):
-        if name not in sig.opaque:
-            compare(name, g, e, TOLERANCE[case.dtype], sig.axes.get(name, ""), context)
+    _compare_returns(sig, got, expected, TOLERANCE[case.dtype], context)
 
 
 def check_untouched(student, case):
-    """The function leaves its array arguments as it found them."""
+    """The function leaves its array arguments (also those inside dicts and tuples) as it found them."""
     if case.forward:
         args, context = _backward_args(student, case)
     else:
         args = case.inputs()
         context = f"{case.name}({describe(args)}): "
     _, args_after = _call(student, case.function, args, context, echo_args=True)
-    arg_names = signature(case.function).args
-    for name, before, after in zip(arg_names, args, args_after):
-        if isinstance(before, np.ndarray) and not (
-                isinstance(after, np.ndarray) and after.shape == before.shape
-                and np.array_equal(after, before)):
-            raise GradingFailure(f"{context}the argument {name} was modified in place: "
-                                 f"work on a copy (or on new arrays) instead")
+    for name, before, after in zip(signature(case.function).args, args, args_after):
+        after_arrays = dict(_arrays(after))
+        for path, array in _arrays(before):
+            changed = after_arrays.get(path)
+            if changed is None or changed.shape != array.shape or not np.array_equal(changed, array):
+                raise GradingFailure(f"{context}the argument {name}{path} was modified in place: "
+                                     f"work on a copy (or on new arrays) instead")
 
 
 def _backward_args(student, case):
@@ -250,27 +303,31 @@ def check_gradient(student, case):
     if case.loss:  # the function returns its own gradient, e.g. softmax_cross_entropy
         context = f"{case.name}({describe(forward_args)}): "
         outputs = dict(zip(sig.returns, _call(student, case.function, forward_args, context)))
-        got = [outputs["d" + name] for name in wrt_names]
+        grad_names = ["d" + name for name in wrt_names]
+        got = [outputs[name] for name in grad_names]
         expected_outputs = dict(zip(sig.returns, reference.function(case.function)(*forward_args)))
-        expected = [expected_outputs["d" + name] for name in wrt_names]
+        expected = [expected_outputs[name] for name in grad_names]
         upstream = None
     else:
         backward_args, context = _backward_args(student, case)
         upstream = backward_args[:-1]
+        grad_names = sig.returns
         got = _as_tuple(_call(student, case.function, backward_args, context), len(sig.returns))
         ref_forward = reference.function(case.forward)(*forward_args)
         ref_cache = dict(zip(forward_sig.returns, ref_forward))[forward_sig.opaque[0]]
         expected = _as_tuple(reference.function(case.function)(*upstream, ref_cache),
                              len(sig.returns))
-    grad_names = sig.returns if not case.loss else ["d" + n for n in wrt_names]
     try:
         for name, g, e in zip(grad_names, got, expected):
-            compare(name, g, e, TOLERANCE[case.dtype], sig.axes.get(name, ""), context)
+            compare(name, g, e, TOLERANCE[case.dtype], sig.axes.get(name, ""), context, sig.gates)
         return
     except GradingFailure as failure:
-        if not all(isinstance(g, np.ndarray) and g.shape == np.shape(e) for g, e in zip(got, expected)):
+        if not _same_structure(list(got), list(expected)):
             raise failure
+
     # Not the reference gradient: is it the gradient of the student's own forward?
+    forward_name = (case.forward or case.function).split(".")[1]
+
     def objective(args):
         outputs = _as_tuple(_call(student, case.forward or case.function, args, context),
                             len(forward_sig.returns))
@@ -282,33 +339,82 @@ def check_gradient(student, case):
 
     for position, name, g, e in zip(case.wrt, grad_names, got, expected):
         numeric = numeric_gradient(objective, forward_args, position)
-        if np.abs(e).max() > 0 and np.abs(numeric).max() < 1e-6 * np.abs(e).max():
-            raise GradingFailure(f"{context}your {(case.forward or case.function).split('.')[1]} "
-                                 f"does not depend on {forward_sig.args[position]}, so {name} "
-                                 f"cannot be right")
+        for path, expected_part in _arrays(e):
+            numeric_part = dict(_arrays(numeric))[path]
+            if np.abs(expected_part).max() > 0 and np.abs(numeric_part).max() < 1e-6 * np.abs(expected_part).max():
+                raise GradingFailure(f"{context}your {forward_name} does not depend on "
+                                     f"{forward_sig.args[position]}{path}, so {name}{path} cannot be right")
         compare(f"{name} (against finite differences of your own forward)", g, numeric,
-                FD_TOLERANCE, sig.axes.get(name, ""), context)
+                FD_TOLERANCE, sig.axes.get(name, ""), context, sig.gates)
 
 
 def numeric_gradient(objective, args, position, step=FD_STEP):
-    """Centred finite differences of a scalar `objective(args)` in args[position]."""
+    """Centred finite differences of a scalar `objective(args)` in args[position].
+
+    args[position] is an array, or a dict of arrays (then so is the gradient).
+    """
+    def replaced(value):
+        return args[:position] + (value,) + args[position + 1:]
+
     base = args[position]
+    if isinstance(base, dict):
+        return {key: numeric_gradient(lambda new_args: objective(replaced({**base, key: new_args[0]})),
+                                      (array,), 0, step)
+                for key, array in base.items()}
     grad = np.zeros(base.shape, dtype=np.float64)
     for index in np.ndindex(base.shape):
         shifted = []
         for sign in (+1, -1):
             moved = base.copy()
             moved[index] += sign * step
-            shifted.append(objective(args[:position] + (moved,) + args[position + 1:]))
+            shifted.append(objective(replaced(moved)))
         grad[index] = (shifted[0] - shifted[1]) / (2 * step)
     return grad
 
 
+def fixture_args(fixture, names):
+    """Arguments by name from a stored fixture: 'params_fwd.Wx' keys make dicts, text arrays strings."""
+    args = []
+    for name in names:
+        if name in fixture:
+            value = fixture[name]
+            args.append(str(value) if value.dtype.kind == "U" else value)
+        else:
+            prefix = f"{name}."
+            args.append({k[len(prefix):]: v for k, v in fixture.items() if k.startswith(prefix)} or None)
+    return tuple(args)
+
+
 def check_keras(student, qualname, fixture, tol):
     """The student's forward pass equals the output Keras computed from the same weights."""
-    args = tuple(fixture[name] for name in signature(qualname).args)
-    context = f"{qualname.split('.')[1]}({describe(args)}) against Keras: "
     sig = signature(qualname)
+    args = fixture_args(fixture, sig.args)
+    context = f"{qualname.split('.')[1]}({describe(args)}) against Keras: "
     got = _as_tuple(_call(student, qualname, args, context), len(sig.returns))
     compare(sig.returns[0], got[0], fixture["keras_output"], tol, sig.axes.get(sig.returns[0], ""),
             context)
+
+
+def check_keras_model(student, qualname, args, expected, input_shape=None):
+    """The student's Keras builder makes the expected layers, shapes and parameter count.
+
+    `expected` is a summary as worker._summarize_keras makes it, holding only what is checked.
+    """
+    context = f"{qualname.split('.')[1]}{tuple(args)}: "
+    got = _call(student, qualname, args, context, keras_input_shape=input_shape)
+    _compare_summary(got, expected, context, "the model")
+
+
+def _compare_summary(got, expected, context, where_):
+    for key, value in expected.items():
+        if key == "layers":
+            classes = [layer.get("class") for layer in got.get("layers", [])]
+            if len(classes) != len(value):
+                raise GradingFailure(f"{context}{where_} has layers {classes}, expected "
+                                     f"{[layer['class'] for layer in value]}")
+            for i, (g, e) in enumerate(zip(got["layers"], value)):
+                _compare_summary(g, e, context, f"layer {i} ({g.get('class')})")
+        elif key == "inner":
+            _compare_summary(got.get("inner", {}), value, context, f"{where_}'s wrapped layer")
+        elif got.get(key) != value:
+            raise GradingFailure(f"{context}{where_} has {key} {got.get(key)!r}, expected {value!r}")

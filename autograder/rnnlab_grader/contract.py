@@ -12,10 +12,13 @@ class Signature:
     returns: tuple
     opaque: tuple = ()  # returned values that stay in the student's process (caches)
     axes: dict = field(default_factory=dict)  # array name -> one letter per dimension
+    gates: str = ""  # names of the gate blocks along an axis lettered G, e.g. "ifgo"
+    keras: bool = False  # returns a Keras layer or model, summarised as plain data in the worker
 
 
-def _sig(args, returns, opaque="", **axes):
-    return Signature(tuple(args.split()), tuple(returns.split()), tuple(opaque.split()), axes)
+def _sig(args, returns, opaque="", gates="", keras=False, **axes):
+    return Signature(tuple(args.split()), tuple(returns.split()), tuple(opaque.split()), axes,
+                     gates, keras)
 
 
 SIGNATURES = {
@@ -36,6 +39,28 @@ SIGNATURES = {
     "rnn.rnn_forward": _sig("x h0 Wx Wh b", "h cache", "cache", h="NTH"),
     "rnn.rnn_backward": _sig("dh cache", "dx dh0 dWx dWh db", dx="NTD", dh0="NH", dWx="DH",
                              dWh="HH", db="H"),
+    "lstm.lstm_step_forward": _sig("x h_prev c_prev Wx Wh b", "h_next c_next cache", "cache",
+                                   h_next="NH", c_next="NH"),
+    "lstm.lstm_step_backward": _sig("dh_next dc_next cache", "dx dh_prev dc_prev dWx dWh db", gates="ifgo",
+                                    dx="ND", dh_prev="NH", dc_prev="NH", dWx="DG", dWh="HG", db="G"),
+    "lstm.lstm_forward": _sig("x h0 Wx Wh b c0", "h cache", "cache", h="NTH"),
+    "lstm.lstm_backward": _sig("dh cache", "dx dh0 dWx dWh db", gates="ifgo", dx="NTD", dh0="NH",
+                               dWx="DG", dWh="HG", db="G"),
+    "gru.gru_step_forward": _sig("x h_prev Wx Wh b", "h_next cache", "cache", h_next="NH"),
+    "gru.gru_step_backward": _sig("dh_next cache", "dx dh_prev dWx dWh db", gates="zrh", dx="ND",
+                                  dh_prev="NH", dWx="DG", dWh="HG", db="BG"),
+    "gru.gru_forward": _sig("x h0 Wx Wh b", "h cache", "cache", h="NTH"),
+    "gru.gru_backward": _sig("dh cache", "dx dh0 dWx dWh db", gates="zrh", dx="NTD", dh0="NH",
+                             dWx="DG", dWh="HG", db="BG"),
+    "bidirectional.bidirectional_forward": _sig("x h0_fwd h0_bwd params_fwd params_bwd cell merge_mode",
+                                                "h cache", "cache", h="NTK"),
+    "bidirectional.bidirectional_backward": _sig("dh cache", "dx dh0_fwd dh0_bwd grads_fwd grads_bwd",
+                                                 dx="NTD", dh0_fwd="NH", dh0_bwd="NH"),
+    "bidirectional.count_params": _sig("cell input_dim units bidirectional", "count"),
+    "keras_models.recurrent_layer": _sig("cell units bidirectional merge_mode return_sequences", "layer",
+                                         keras=True),
+    "keras_models.build_sequence_classifier": _sig(
+        "cell seq_len input_dim units num_classes bidirectional merge_mode", "model", keras=True),
 }
 
 

@@ -21,6 +21,7 @@ from .contract import signature
 
 WORKER_SCRIPT = Path(worker.__file__).resolve()
 CALL_TIMEOUT_S = 20.0
+KERAS_IMPORT_S = 60.0  # extra time for a call that returns a Keras object: the first imports TensorFlow
 MEMORY_LIMIT_BYTES = 4 * 2**30
 CPU_LIMIT_S = 300
 
@@ -60,7 +61,8 @@ class StudentCode:
             shutil.copytree(self.source, self.workdir / "rnnlab", symlinks=False,
                             ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         env = {"PATH": "/usr/bin:/bin", "HOME": str(self.workdir), "PYTHONDONTWRITEBYTECODE": "1",
-               "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+               "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+               "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
         self.process = subprocess.Popen(
             [sys.executable, "-I", str(WORKER_SCRIPT), str(self.workdir)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -89,12 +91,14 @@ class StudentCode:
 
     # -- calls -----------------------------------------------------------------
 
-    def call(self, qualname, *args, echo_args=False):
+    def call(self, qualname, *args, echo_args=False, keras_input_shape=None):
         """Run `rnnlab.<qualname>(*args)` in the worker and return its results.
 
         Returns the function's return value with caches as handles; with `echo_args`,
-        a pair (result, args_after) where args_after holds the array arguments as the
-        function left them (None for other arguments).
+        a pair (result, args_after) where args_after holds the plain-data arguments as the
+        function left them (None for others). A function that returns a Keras layer or model
+        gives its summary (see worker._summarize_keras); `keras_input_shape` places a lone
+        layer after an Input of that shape.
         """
         sig = signature(qualname)
         module, function = qualname.split(".")
@@ -103,15 +107,17 @@ class StudentCode:
         if self.process is None:
             self._start()
         request = {"module": module, "function": function, "args": list(args),
-                   "returns": list(sig.returns), "opaque": list(sig.opaque), "echo_args": echo_args}
+                   "returns": list(sig.returns), "opaque": list(sig.opaque), "echo_args": echo_args,
+                   "keras": sig.keras, "keras_input_shape": keras_input_shape}
+        timeout = self.timeout + (KERAS_IMPORT_S if sig.keras else 0)
         try:
             worker.write_frame(self.process.stdin, request)
-            reply = self._read_reply()
+            reply = self._read_reply(timeout)
         except (BrokenPipeError, EOFError, ValueError) as error:
             raise StudentError(f"{function} crashed the Python process{self._exit_reason()}") from error
         except TimeoutError:
             self.close()
-            raise StudentError(f"{function} did not finish within {self.timeout:.0f} s "
+            raise StudentError(f"{function} did not finish within {timeout:.0f} s "
                                f"(an endless loop?)") from None
         if "error" in reply:
             raise StudentError(_explain(function, reply))
@@ -119,8 +125,8 @@ class StudentCode:
             return reply["result"], reply["args_after"]
         return reply["result"]
 
-    def _read_reply(self):
-        ready, _, _ = select.select([self.process.stdout], [], [], self.timeout)
+    def _read_reply(self, timeout):
+        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
         if not ready:
             raise TimeoutError
         return worker.read_frame(self.process.stdout)

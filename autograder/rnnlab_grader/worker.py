@@ -183,6 +183,46 @@ def _shape_result(result, returns, opaque, handles):
     return shaped[0] if len(returns) == 1 else tuple(shaped)
 
 
+def _summarize_keras(value, input_shape):
+    """A Keras layer or model as plain data: each layer's class, settings, output shape, parameters.
+
+    A lone layer is first placed in a model after `keras.Input(shape=input_shape)`.
+    """
+    import keras
+
+    if isinstance(value, keras.layers.Layer) and not isinstance(value, keras.Model) and input_shape:
+        value = keras.Sequential([keras.Input(shape=tuple(input_shape)), value])
+    if not isinstance(value, keras.Model):
+        raise TypeError(f"should return a Keras model or layer, got {type(value).__name__}")
+    return {"layers": [_summarize_layer(layer) for layer in value.layers],
+            "output_shape": list(value.outputs[0].shape), "params": int(value.count_params())}
+
+
+def _summarize_layer(layer):
+    summary = {"class": type(layer).__name__, "params": int(layer.count_params())}
+    for setting in ("units", "return_sequences", "merge_mode"):
+        if hasattr(layer, setting):
+            summary[setting] = getattr(layer, setting)
+    if hasattr(layer, "activation"):
+        summary["activation"] = getattr(layer.activation, "__name__", str(layer.activation))
+    if hasattr(layer, "forward_layer"):  # Bidirectional
+        summary["inner"] = _summarize_layer(layer.forward_layer)
+    try:
+        summary["output_shape"] = list(layer.output.shape)
+    except (AttributeError, ValueError):
+        pass
+    return summary
+
+
+def _plain_or_none(value):
+    """`value` if it can cross as plain data (arrays, dicts of arrays ...), else None."""
+    try:
+        _to_header(value, [])
+        return value
+    except TypeError:
+        return None
+
+
 def _resolve(value, handles):
     """Replace handles and step names in the arguments by what they stand for."""
     if isinstance(value, Handle):
@@ -193,6 +233,8 @@ def _resolve(value, handles):
         return tuple(_resolve(v, handles) for v in value)
     if isinstance(value, list):
         return [_resolve(v, handles) for v in value]
+    if isinstance(value, dict):
+        return {k: _resolve(v, handles) for k, v in value.items()}
     return value
 
 
@@ -213,9 +255,11 @@ def serve(requests, replies):
             function = getattr(module, request["function"])
             args = [_resolve(a, handles) for a in request["args"]]
             result = function(*args)
+            if request.get("keras"):
+                result = _summarize_keras(result, request.get("keras_input_shape"))
             reply = {"result": _shape_result(result, request["returns"], request["opaque"], handles)}
             if request.get("echo_args"):
-                reply["args_after"] = [a if isinstance(a, np.ndarray) else None for a in args]
+                reply["args_after"] = [_plain_or_none(a) for a in args]
             write_frame(replies, reply)
         except BaseException as error:  # SystemExit and KeyboardInterrupt too
             try:

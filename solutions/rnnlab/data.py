@@ -40,3 +40,27 @@ def delayed_echo(num_sequences, seq_len, vocab_size, delay, seed=0):
     mask = np.zeros(ids.shape, dtype=bool)
     mask[:, delay:] = True
     return ids, targets, mask
+
+
+def recall_token(num_sequences, seq_len, vocab_size, lag, seed=0):
+    """A many-to-one task whose difficulty grows with `lag`: name the token seen `lag` steps before the end.
+
+    The answer is ids[:, T - 1 - lag]; every later token is a distractor, so a model
+    must carry one token through `lag` updates of its state.
+
+    Args:
+        num_sequences: N.
+        seq_len: T (must exceed lag).
+        vocab_size: V.
+        lag: 0 asks for the last token, T - 1 for the first.
+        seed: seed of the random generator.
+
+    Returns:
+        ids: (N, T) int64 tokens.
+        targets: (N,) int64 labels.
+    """
+    if not 0 <= lag < seq_len:
+        raise ValueError(f"lag must be in [0, {seq_len}), got {lag}")
+    rng = np.random.default_rng(seed)
+    ids = rng.integers(0, vocab_size, size=(num_sequences, seq_len))
+    return ids, ids[:, seq_len - 1 - lag].copy()
