@@ -7,35 +7,45 @@ backward function. A crash, hang or exit in student code raises a `StudentError`
 costs only the call that caused it, and the next call starts a fresh worker.
 """
 import os
-import resource
 import select
 import shutil
 import signal
+import struct
 import subprocess
-import sys
 import tempfile
+import time
 from pathlib import Path
 
 from . import worker
 from .contract import signature
-
-WORKER_SCRIPT = Path(worker.__file__).resolve()
+from .sandbox import Sandbox
 CALL_TIMEOUT_S = 20.0
 KERAS_IMPORT_S = 60.0  # extra time for a call that returns a Keras object: the first imports TensorFlow
-MEMORY_LIMIT_BYTES = 4 * 2**30
-CPU_LIMIT_S = 300
 
 
 class StudentError(Exception):
     """The student's code could not give a result: it raised, crashed, hung or returned junk."""
 
 
-def _limit_resources():
-    """Runs in the worker before it starts: cap memory, CPU time and file size."""
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
-    resource.setrlimit(resource.RLIMIT_CPU, (CPU_LIMIT_S, CPU_LIMIT_S))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 2**20, 64 * 2**20))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+class _DeadlineReader:
+    """A binary reader of a pipe that gives up at a deadline, even in the middle of a frame."""
+
+    def __init__(self, stream, timeout):
+        self.fd = stream.fileno()
+        self.deadline = time.monotonic() + timeout
+
+    def read(self, size):
+        chunks, remaining = [], size
+        while remaining:
+            left = self.deadline - time.monotonic()
+            if left <= 0 or not select.select([self.fd], [], [], left)[0]:
+                raise TimeoutError
+            chunk = os.read(self.fd, min(remaining, 2**20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
 
 
 class StudentCode:
@@ -57,16 +67,10 @@ class StudentCode:
     def _start(self):
         # A clean folder with a copy of the package: the student's code sees nothing else.
         self.workdir = Path(tempfile.mkdtemp(prefix="rnnlab-worker-"))
-        if self.source.is_dir():
-            shutil.copytree(self.source, self.workdir / "rnnlab", symlinks=False,
-                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        env = {"PATH": "/usr/bin:/bin", "HOME": str(self.workdir), "PYTHONDONTWRITEBYTECODE": "1",
-               "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-               "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
-        self.process = subprocess.Popen(
-            [sys.executable, "-I", str(WORKER_SCRIPT), str(self.workdir)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            cwd=self.workdir, env=env, start_new_session=True, preexec_fn=_limit_resources)
+        # Only the package's Python files are copied: no links, no data, no caches.
+        shutil.copytree(self.source, self.workdir / "rnnlab", symlinks=True,
+                        ignore=lambda folder, names: [n for n in names if _skip(Path(folder) / n)])
+        self.process = Sandbox(self.workdir).spawn()
 
     def close(self):
         """Stop the worker and everything it started, and remove its folder."""
@@ -113,12 +117,13 @@ class StudentCode:
         try:
             worker.write_frame(self.process.stdin, request)
             reply = self._read_reply(timeout)
-        except (BrokenPipeError, EOFError, ValueError) as error:
-            raise StudentError(f"{function} crashed the Python process{self._exit_reason()}") from error
         except TimeoutError:
             self.close()
             raise StudentError(f"{function} did not finish within {timeout:.0f} s "
                                f"(an endless loop?)") from None
+        # TimeoutError is an OSError: it must be caught first.
+        except (OSError, EOFError, ValueError, struct.error) as error:
+            raise StudentError(f"{function} crashed the Python process{self._exit_reason()}") from error
         if "error" in reply:
             raise StudentError(_explain(function, reply))
         if echo_args:
@@ -126,10 +131,7 @@ class StudentCode:
         return reply["result"]
 
     def _read_reply(self, timeout):
-        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
-        if not ready:
-            raise TimeoutError
-        return worker.read_frame(self.process.stdout)
+        return worker.read_frame(_DeadlineReader(self.process.stdout, timeout))
 
     def _exit_reason(self):
         try:
@@ -142,6 +144,13 @@ class StudentCode:
         if code < 0:
             return f" (killed by signal {signal.Signals(-code).name})"
         return f" (exit code {code})"
+
+
+def _skip(path):
+    """Not copied into the worker: links, caches, anything but folders and .py files."""
+    if path.is_symlink():
+        return True
+    return path.name == "__pycache__" or not (path.is_dir() or path.suffix == ".py")
 
 
 def _explain(function, reply):

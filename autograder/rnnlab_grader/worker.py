@@ -1,6 +1,6 @@
 """The student side of grading: a process that imports a submission and runs its functions.
 
-Run as `python -I worker.py SUBMISSION_DIR`. It reads call requests on stdin and answers
+Run as `python -I -S worker.py SUBMISSION_DIR SITE_PACKAGES` (see sandbox.py). It reads call requests on stdin and answers
 on stdout, one frame each, and nothing else ever reaches the grader from here. A frame is
 plain data only: a JSON header in which arrays are replaced by references to `.npy`
 blobs that follow it (saved and loaded with `allow_pickle=False`). Whatever a student's
@@ -19,10 +19,14 @@ import struct
 import sys
 import traceback
 
-import numpy as np
+if __name__ == "__main__":
+    # The worker runs with `python -I -S`: only numpy's site-packages, given as argv[2], is added.
+    sys.path.append(sys.argv[2])
+
+import numpy as np  # noqa: E402
 
 MAX_HEADER_BYTES = 16 * 2**20
-MAX_ARRAY_BYTES = 1 * 2**30
+MAX_ARRAY_BYTES = 256 * 2**20
 
 
 # ---------------------------------------------------------------------------
