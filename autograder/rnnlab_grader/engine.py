@@ -131,13 +131,13 @@ def _result(name, outcomes, problem):
             "output": problem or f"{score:g} / {max_score:g} points", "tests": tests}
 
 
-def grade_batch(paths, jobs=1, on_result=None):
+def grade_batch(paths, jobs=1, on_result=None, call_timeout=None):
     """Grade many submissions, `jobs` at a time; call `on_result(result)` as each finishes.
 
     Returns the results in the order of `paths`.
     """
     def grade(path):
-        result = grade_submission(path)
+        result = grade_submission(path, call_timeout=call_timeout)
         if on_result:
             on_result(result)
         return result

@@ -61,6 +61,9 @@ class StudentCode:
         self.timeout = timeout
         self.process = None
         self.workdir = None
+        self.sandbox = None
+        self.imported = set()  # modules that were imported once: a later hang is in a call
+        self.hung_imports = set()  # modules whose import never finished: not tried again
 
     # -- the worker's life ---------------------------------------------------
 
@@ -70,7 +73,8 @@ class StudentCode:
         # Only the package's Python files are copied: no links, no data, no caches.
         shutil.copytree(self.source, self.workdir / "rnnlab", symlinks=True,
                         ignore=lambda folder, names: [n for n in names if _skip(Path(folder) / n)])
-        self.process = Sandbox(self.workdir).spawn()
+        self.sandbox = Sandbox(self.workdir)
+        self.process = self.sandbox.spawn()
 
     def close(self):
         """Stop the worker and everything it started, and remove its folder."""
@@ -83,6 +87,7 @@ class StudentCode:
             for stream in (self.process.stdin, self.process.stdout):
                 stream.close()
             self.process = None
+            self.sandbox.kill_all()
         if self.workdir is not None:
             shutil.rmtree(self.workdir, ignore_errors=True)
             self.workdir = None
@@ -108,6 +113,8 @@ class StudentCode:
         module, function = qualname.split(".")
         if not self.source.is_dir():
             raise StudentError("the submission has no rnnlab/ package folder")
+        if module in self.hung_imports:
+            raise StudentError(f"importing rnnlab/{module}.py did not finish earlier (an endless loop?)")
         if self.process is None:
             self._start()
         request = {"module": module, "function": function, "args": list(args),
@@ -116,9 +123,17 @@ class StudentCode:
         timeout = self.timeout + (KERAS_IMPORT_S if sig.keras else 0)
         try:
             worker.write_frame(self.process.stdin, request)
-            reply = self._read_reply(timeout)
+            reader = _DeadlineReader(self.process.stdout, timeout)
+            reply = worker.read_frame(reader)
+            if "imported" in reply:
+                self.imported.add(module)
+                reply = worker.read_frame(reader)
         except TimeoutError:
             self.close()
+            if module not in self.imported:
+                self.hung_imports.add(module)
+                raise StudentError(f"importing rnnlab/{module}.py did not finish within {timeout:.0f} s "
+                                   f"(an endless loop?)") from None
             raise StudentError(f"{function} did not finish within {timeout:.0f} s "
                                f"(an endless loop?)") from None
         # TimeoutError is an OSError: it must be caught first.
@@ -129,9 +144,6 @@ class StudentCode:
         if echo_args:
             return reply["result"], reply["args_after"]
         return reply["result"]
-
-    def _read_reply(self, timeout):
-        return worker.read_frame(_DeadlineReader(self.process.stdout, timeout))
 
     def _exit_reason(self):
         try:

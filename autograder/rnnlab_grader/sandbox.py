@@ -18,6 +18,7 @@ import ctypes
 import os
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import sysconfig
@@ -143,6 +144,21 @@ class Sandbox:
         return subprocess.Popen(self.command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.DEVNULL, cwd=self.workdir, env=env,
                                 start_new_session=True, preexec_fn=self._enter)
+
+
+    def kill_all(self):
+        """Kill every process left by the worker's user (children that escaped its process group)."""
+        if not self.user:
+            return
+        pid = os.fork()
+        if pid == 0:  # a child takes the worker's uid: kill(-1) then reaches exactly its processes
+            try:
+                os.setgid(self.user[1])
+                os.setuid(self.user[0])
+                os.kill(-1, signal.SIGKILL)
+            finally:
+                os._exit(0)
+        os.waitpid(pid, 0)
 
 
 _warned = set()

@@ -1,0 +1,208 @@
+"""The tamper and fault corpus: submissions with one trick each, and the score each must get.
+
+Each case starts from the reference or the untouched stubs and adds one trick. `loses` names
+the test groups that must score zero; every other test must score full marks (so the total
+is exact). A trick on the stubs must still score 0. All cases are graded in one batch, which
+must finish. What the corpus does not defend against is in the README's threat model.
+"""
+import os
+import shutil
+import stat
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from rnnlab_grader import engine
+from rnnlab_grader.paths import GRADERS, REPO, SOLUTIONS, STUDENT
+
+ALL = "all"
+
+
+def groups(*modules):
+    """Every test group of these modules."""
+    return {t["group"] for t in engine.catalogue() if t["group"].split(".")[0] in modules}
+
+
+# Modules that import another: a module that cannot load takes its importers with it.
+IMPORTERS = {"layers": ("layers", "lstm", "gru", "bidirectional"), "rnn": ("rnn", "lstm", "gru", "bidirectional"),
+             "gru": ("gru", "bidirectional"), "lstm": ("lstm", "bidirectional")}
+
+SOFTMAX_BODY = "    shifted = a - np.max(a, axis=axis, keepdims=True)\n"
+
+
+def in_softmax(code):
+    """An edit that runs `code` at the start of softmax's body."""
+    return ("layers.py", SOFTMAX_BODY, "".join(f"    {line}\n" for line in code.splitlines()) + SOFTMAX_BODY)
+
+
+def at_import(file, code):
+    return (file, '"""', code + '\n"""')  # before the module docstring: the first thing that runs
+
+
+CASES = {
+    # -- tricks that try to gain points: on the stubs, they must score 0 -------------------
+    "numpy_patched": ("stubs", [at_import("__init__.py", (
+        "import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.array_equal = lambda *a, **k: True\n"
+        "np.testing.assert_allclose = lambda *a, **k: None\nnp.isclose = lambda *a, **k: True"))], ALL),
+    "builtins_patched": ("stubs", [at_import("__init__.py", (
+        "import builtins\nbuiltins.isinstance = lambda *a: True\nbuiltins.len = lambda x: 0\n"
+        "builtins.NotImplementedError = type('Fine', (Exception,), {})"))], ALL),
+    "pytest_patched": ("stubs", [at_import("__init__.py", (
+        "try:\n    import pytest, _pytest.outcomes\n    pytest.fail = lambda *a, **k: None\n"
+        "    _pytest.outcomes.Failed = type('Never', (BaseException,), {})\nexcept ImportError:\n    pass"))], ALL),
+    "ndarray_equal_to_anything": ("stubs", [("layers.py", '    raise NotImplementedError("sigmoid")', (
+        "    class Equal(np.ndarray):\n        def __eq__(self, other): return np.ones(np.shape(other), bool)\n"
+        "        def __sub__(self, other): return np.zeros(np.shape(other))\n"
+        "        __rsub__ = __sub__\n"
+        "    return np.zeros(np.shape(a)).view(Equal)"))], ALL),
+    "fake_results_printed_and_written": ("stubs", [at_import("__init__.py", (
+        "import json, os\nfake = json.dumps({'score': 999, 'tests': []})\nprint(fake)\n"
+        "for path in ('results.json', '../results.json', '/tmp/results.json', os.path.expanduser('~/results.json')):\n"
+        "    try:\n        open(path, 'w').write(fake)\n    except OSError:\n        pass"))], ALL),
+    "reads_the_reference": ("stubs", [("layers.py", '    raise NotImplementedError("sigmoid")', (
+        f"    source = open({str(SOLUTIONS / 'rnnlab' / 'layers.py')!r}).read()\n"
+        "    space = {}\n    exec(source, space)\n    return space['sigmoid'](a)"))], ALL),
+    "hunts_for_the_graders": ("stubs", [at_import("__init__.py", (
+        "import os, sys\nfor top in " + repr([str(REPO), str(GRADERS), str(SOLUTIONS)]) + ":\n"
+        "    for root, dirs, files in os.walk(top):\n"
+        "        if 'layers.py' in files and 'solutions' in root:\n"
+        "            sys.path.insert(0, os.path.dirname(root))"))], ALL),
+    "links_to_the_reference": ("stubs", "links", ALL),
+    # -- tricks and faults that cost what they break, nothing else -------------------------
+    "exits_at_import": ("reference", [at_import("keras_models.py", "import os\nos._exit(1)")],
+                        groups("keras_models")),
+    "sys_exit_in_a_function": ("reference", [in_softmax("raise SystemExit(0)")], {"layers.softmax"}),
+    "kills_the_grader": ("reference", [in_softmax(
+        "import os, signal\ntry:\n    os.kill(os.getppid(), signal.SIGKILL)\nexcept OSError:\n    pass")], set()),
+    "stops_the_grader": ("reference", [in_softmax(
+        "import os, signal\ntry:\n    os.kill(os.getppid(), signal.SIGSTOP)\nexcept OSError:\n    pass")], set()),
+    "kills_its_process_group": ("reference", [in_softmax("import os, signal\nos.killpg(0, signal.SIGKILL)")],
+                                {"layers.softmax"}),
+    "stops_itself": ("reference", [in_softmax("import os, signal\nos.kill(os.getpid(), signal.SIGSTOP)")],
+                     {"layers.softmax"}),
+    "endless_loop_at_import": ("reference", [at_import("bidirectional.py", "while True:\n    pass")],
+                               groups("bidirectional")),
+    "endless_loop_in_a_function": ("reference", [in_softmax("while True:\n    pass")], {"layers.softmax"}),
+    "deep_recursion": ("reference", [in_softmax(
+        "import sys\nsys.setrecursionlimit(10**7)\ndef down(n):\n    return down(n + 1) + 1\ndown(0)")],
+        {"layers.softmax"}),
+    "segfault": ("reference", [in_softmax("import ctypes\nctypes.string_at(0)")], {"layers.softmax"}),
+    "memory_bomb": ("reference", [in_softmax("hoard = []\nwhile True:\n    hoard.append(bytearray(2**28))")],
+                    {"layers.softmax"}),
+    "fork_bomb": ("reference", [in_softmax("import os\nwhile True:\n    try:\n        os.fork()\n"
+                                           "    except OSError:\n        pass")], {"layers.softmax"}),
+    "writes_outside_its_folder": ("reference", [at_import("__init__.py", (
+        "for path in " + repr([str(GRADERS / "test_planted.py"), str(REPO / "planted.txt")]) + ":\n"
+        "    try:\n        open(path, 'w').write('def test_x(): pass')\n    except OSError:\n        pass"))], set()),
+    "file_missing": ("reference", "delete rnn.py", groups(*IMPORTERS["rnn"])),
+    "syntax_error": ("reference", [("gru.py", "def gru_forward(", "def gru_forward(:")], groups(*IMPORTERS["gru"])),
+    "wrong_return_type": ("reference", [("layers.py", '    out = x @ W + b\n    cache = {"x": x, "W": W}\n'
+                                         '    return out, cache\n    # END SOLUTION\n\n\ndef affine_backward',
+                                         '    return "out"\n    # END SOLUTION\n\n\ndef affine_backward')],
+                          {"layers.affine_forward", "layers.affine_backward"}),
+    "nan_and_inf": ("reference", [("layers.py", '    out = x @ W + b\n    cache = {"x": x, "W": W}\n'
+                                   '    return out, cache\n    # END SOLUTION\n\n\ndef temporal_affine_backward',
+                                   '    out = (x @ W + b) * np.where(x.sum() > 0, np.inf, np.nan)\n'
+                                   '    return out, {"x": x, "W": W}\n    # END SOLUTION\n\n\ndef temporal_affine_backward')],
+                    {"layers.temporal_affine_forward"}),
+    "huge_array": ("reference", [("layers.py", "    out = W[ids]\n", "    out = np.zeros((9000, 9000))\n")],
+                   {"layers.embedding_forward", "layers.embedding_backward"}),
+    "python_object_returned": ("reference", [("layers.py", "    return float(loss), dlogits\n    # END SOLUTION\n\n\ndef temporal",
+                                              "    return float(loss), object()\n    # END SOLUTION\n\n\ndef temporal")],
+                               {"layers.softmax_cross_entropy"}),
+    # -- broken zips: nothing to grade, said plainly ------------------------------------------
+    "zip_with_dotdot": ("zip", [("../../escaped/rnnlab/rnn.py", "x = 1")], ALL),
+    "zip_with_symlink": ("zip", [("sub/rnnlab/layers.py", "symlink")], ALL),
+    "zip_bomb": ("zip", [("sub/rnnlab/big.py", "bomb")], ALL),
+    "not_a_zip": ("zip", None, ALL),
+}
+
+
+def apply_edit(package, edit):
+    file, find, replace = edit
+    path = package / file
+    text = path.read_text()
+    assert text.count(find) >= 1, f"{file}: {find!r} not found"
+    path.write_text(text.replace(find, replace, 1))
+
+
+def write_zip(path, members):
+    if members is None:
+        path.write_bytes(b"PK\x03\x04 this is not a zip")
+        return
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members:
+            if content == "symlink":
+                info = zipfile.ZipInfo(name)
+                info.external_attr = (stat.S_IFLNK | 0o777) << 16
+                archive.writestr(info, str(SOLUTIONS / "rnnlab" / "layers.py"))
+            elif content == "bomb":
+                with archive.open(name, "w", force_zip64=True) as member:
+                    for _ in range(300):
+                        member.write(bytes(2**20))
+            else:
+                archive.writestr(name, content)
+
+
+def make_case(root, name, base, edits):
+    if base == "zip":
+        path = root / f"{name}.zip"
+        write_zip(path, edits)
+        return path
+    package = root / name / "rnnlab"
+    source = SOLUTIONS / "rnnlab" if base == "reference" else STUDENT / "rnnlab"
+    shutil.copytree(source, package, ignore=shutil.ignore_patterns("__pycache__"))
+    if edits == "links":
+        for path in package.glob("*.py"):
+            path.unlink()
+            path.symlink_to(SOLUTIONS / "rnnlab" / path.name)
+    elif edits == "delete rnn.py":
+        (package / "rnn.py").unlink()
+    else:
+        for edit in edits:
+            apply_edit(package, edit)
+    return package.parent
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    root = tmp_path_factory.mktemp("tamper")
+    paths = [make_case(root, name, base, edits) for name, (base, edits, _) in CASES.items()]
+    results = engine.grade_batch(paths, jobs=2, call_timeout=3)
+    return {r["name"]: r for r in results}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_case_scores_exactly_as_written_down(corpus, name):
+    base, _, loses = CASES[name]
+    result = corpus[name]
+    if loses == ALL:
+        expected = 0
+    else:
+        expected = sum(t["points"] for t in engine.catalogue() if t["group"] not in loses)
+        assert {t["extra_data"]["group"] for t in result["tests"] if t["score"] == 0} == loses
+    assert result["score"] == expected, [t["output"] for t in result["tests"] if t["score"] == 0][:5]
+
+
+def test_nothing_was_written_outside_the_submission(corpus):
+    assert not (GRADERS / "test_planted.py").exists()
+    assert not (REPO / "planted.txt").exists()
+
+
+def test_no_student_process_outlives_the_batch(corpus):
+    survivors = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and entry.stat().st_uid >= 200_000:
+                survivors.append(entry.name)
+        except FileNotFoundError:
+            pass
+    assert not survivors
+
+
+def test_broken_zips_say_why(corpus):
+    assert "unsafe path" in corpus["zip_with_dotdot"]["output"]
+    assert "unsafe path" in corpus["zip_with_symlink"]["output"]
+    assert "expands to more than" in corpus["zip_bomb"]["output"]
+    assert "not a valid zip" in corpus["not_a_zip"]["output"]
