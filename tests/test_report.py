@@ -34,3 +34,33 @@ def test_two_submissions_with_one_name_are_refused(example_dir, tmp_path):
     (tmp_path / "reference").mkdir()
     assert cli.main(["grade", str(example_dir / "reference"), str(tmp_path / "reference"),
                      "--out", str(tmp_path / "out")]) == 2
+
+
+def test_a_killed_batch_resumes_to_the_same_gradebook_without_regrading(example_dir, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    submissions = [str(p) for p in sorted(example_dir.iterdir())][:6]
+    assert cli.main(["grade", *submissions, "--out", str(tmp_path / "whole")]) == 0
+
+    rnnlab = str(Path(sys.executable).parent / "rnnlab")
+    batch = subprocess.Popen([rnnlab, "grade", *submissions, "--out", str(tmp_path / "resumed"), "-j", "1"],
+                             start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while len(list((tmp_path / "resumed").glob("*.json"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(batch.pid, signal.SIGKILL)
+    batch.wait()
+    finished = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "resumed").glob("*.json")}
+    assert 2 <= len(finished) < len(submissions)
+    assert not (tmp_path / "resumed" / "gradebook.csv").exists()
+
+    assert cli.main(["grade", *submissions, "--out", str(tmp_path / "resumed")]) == 0
+    for name, mtime in finished.items():  # kept, not graded again
+        assert (tmp_path / "resumed" / name).stat().st_mtime_ns == mtime
+    for path in [*(tmp_path / "whole").glob("*.json"), tmp_path / "whole" / "gradebook.csv"]:
+        assert path.read_bytes() == (tmp_path / "resumed" / path.name).read_bytes(), path.name

@@ -37,19 +37,26 @@ def cmd_grade(args):
         console.print(f"[red]two submissions share a name: {', '.join(duplicates)}[/]")
         return 2
     started = time.perf_counter()
+    keys = {name: engine.grading_key(path) for name, path in zip(names, args.submissions)}
+    # Resuming: a submission whose result was written for the same content and graders is kept.
+    results = {name: report.finished_result(args.out, name, keys[name]) for name in names}
+    todo = [path for name, path in zip(names, args.submissions) if results[name] is None]
+    if len(todo) < len(names):
+        console.print(f"kept {len(names) - len(todo)} results already in {args.out}/ (same submissions, same graders)")
     with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("grading", total=len(args.submissions))
+        task = progress.add_task("grading", total=len(todo))
 
         def done(result):
-            report.write_atomically(args.out / f"{result['name']}.json", report.results_json(result))
+            report.write_result(args.out, result, keys[result["name"]])
             progress.advance(task)
             if not console.is_terminal:
                 console.print(f"graded {result['name']}: {result['score']:g}/{result['max_score']:g}")
 
-        results = engine.grade_batch(args.submissions, jobs=args.jobs, on_result=done)
-    report.write_batch(args.out, results)
-    report.print_gradebook(results, Console())
-    console.print(f"graded {len(results)} submissions in {time.perf_counter() - started:.1f} s "
+        for result in engine.grade_batch(todo, jobs=args.jobs, on_result=done):
+            results[result["name"]] = result
+    report.write_gradebook(args.out, results.values())
+    report.print_gradebook(list(results.values()), Console())
+    console.print(f"graded {len(todo)} submissions in {time.perf_counter() - started:.1f} s "
                   f"(-j {args.jobs}); results in {args.out}/")
     return 0
 

@@ -10,6 +10,7 @@ A test that did not report (the grading process died or ran out of time) scores 
 a message saying so; the result is always complete, and a batch always finishes.
 """
 import functools
+import hashlib
 import json
 import subprocess
 import sys
@@ -19,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .contract import SIGNATURES
-from .paths import GRADERS
+from .paths import GRADERS, PACKAGE, REFERENCE
 
 SUBMISSION_TIMEOUT_S = 600
 MAX_UNZIPPED_BYTES = 200 * 2**20
@@ -59,6 +60,32 @@ def locate_package(folder):
         return folder
     nested = [p.parent for p in folder.glob("*/rnnlab") if p.is_dir()]
     return nested[0] if len(nested) == 1 else folder
+
+
+def _digest(root, files):
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def graders_key():
+    """A digest of everything that decides a score: graders, fixtures, reference, this package."""
+    parts = [(root, [p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts])
+             for root in (GRADERS, REFERENCE, PACKAGE)]
+    return hashlib.sha256("".join(_digest(root, files) for root, files in parts).encode()).hexdigest()
+
+
+def grading_key(path):
+    """Identifies a grading: the submission's content with the graders' digest.
+
+    Two runs with the same key give the same result, so a finished one need not be repeated.
+    """
+    path = Path(path)
+    files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
+    root = path.parent if path.is_file() else path
+    return f"{graders_key()[:16]}-{_digest(root, files)}"
 
 
 def _run_graders(submission_dir, results_path, extra_args=(), timeout=SUBMISSION_TIMEOUT_S):

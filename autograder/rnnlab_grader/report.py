@@ -31,6 +31,24 @@ def results_json(result):
     return json.dumps(gradescope, indent=2) + "\n"
 
 
+STATE = ".rnnlab-keys"  # in the results folder: which submission content each result belongs to
+
+
+def write_result(out_dir, result, key):
+    """Write <name>.json, then record its key: a key on disk always has its finished result."""
+    write_atomically(Path(out_dir) / f"{result['name']}.json", results_json(result))
+    write_atomically(Path(out_dir) / STATE / f"{result['name']}.key", key + "\n")
+
+
+def finished_result(out_dir, name, key):
+    """The result written for this exact key by an earlier (perhaps interrupted) run, or None."""
+    key_file, result_file = Path(out_dir) / STATE / f"{name}.key", Path(out_dir) / f"{name}.json"
+    if not (key_file.exists() and result_file.exists()) or key_file.read_text().strip() != key:
+        return None
+    result = json.loads(result_file.read_text())
+    return {"name": name, "max_score": sum(t["max_score"] for t in result["tests"]), **result}
+
+
 def group_scores(result):
     """group -> (score, max_score), groups in the order their tests come."""
     groups = {}
@@ -55,12 +73,8 @@ def gradebook_csv(results):
     return buffer.getvalue()
 
 
-def write_batch(out_dir, results):
-    """Write <name>.json for each result and gradebook.csv for all of them."""
-    out_dir = Path(out_dir)
-    for result in results:
-        write_atomically(out_dir / f"{result['name']}.json", results_json(result))
-    write_atomically(out_dir / "gradebook.csv", gradebook_csv(results))
+def write_gradebook(out_dir, results):
+    write_atomically(Path(out_dir) / "gradebook.csv", gradebook_csv(results))
 
 
 def module_scores(result):
