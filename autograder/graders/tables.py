@@ -79,7 +79,7 @@ def gru(g):
     return g.randn("NTD"), g.randn("NH", scale=0.5), g.gate_weights("D", 3), g.gate_weights("H", 3), g.gate_bias(3, rows=2)
 
 
-BLOCKS = {"rnn": 1, "lstm": 4, "gru": 3}
+BLOCKS = dict(rnn=1, lstm=4, gru=3)  # gate blocks per cell
 
 
 def bidirectional(cell, merge_mode):

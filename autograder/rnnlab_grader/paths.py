@@ -6,8 +6,12 @@ PACKAGE = Path(__file__).resolve().parent
 AUTOGRADER = PACKAGE.parent
 REPO = AUTOGRADER.parent
 GRADERS = AUTOGRADER / "graders"
-# The reference package; RNNLAB_REFERENCE points elsewhere (for example inside an autograder zip).
-REFERENCE = Path(os.environ.get("RNNLAB_REFERENCE", REPO / "solutions" / "rnnlab"))
+# The reference package: in the repository, solutions/rnnlab; in an otter autograder zip,
+# reference/rnnlab beside this package; RNNLAB_REFERENCE overrides both.
+_BUNDLED_REFERENCE = AUTOGRADER / "reference" / "rnnlab"
+REFERENCE = Path(os.environ.get("RNNLAB_REFERENCE") or
+                 (_BUNDLED_REFERENCE if _BUNDLED_REFERENCE.is_dir() else REPO / "solutions" / "rnnlab"))
+DIST = AUTOGRADER / "dist"  # otter autograder zips (generated, not committed)
 SOLUTIONS = REPO / "solutions"
 ASSIGNMENTS = REPO / "assignments"
 STUDENT = REPO / "student"

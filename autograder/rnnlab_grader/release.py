@@ -2,7 +2,8 @@
 
     solutions/rnnlab/*.py    -> student/rnnlab/*.py   (each solution region becomes a TODO)
     solutions/tests/, README.md, pytest.ini -> student/ (public tests, how to work)
-    assignments/*.ipynb      -> student/*.ipynb       (outputs cleared, solution regions stripped)
+    assignments/*.ipynb      -> student/*.ipynb       (otter assign: grader.check cells, export cell,
+                                                       tests/<question>.py; autograder zips in dist/)
 
 A solution region is the lines between `# BEGIN SOLUTION` and `# END SOLUTION`, the
 markers otter-grader uses in notebooks. The release is then proven: the reference scores
@@ -18,8 +19,8 @@ from pathlib import Path
 
 import nbformat
 
-from . import engine
-from .paths import ASSIGNMENTS, GRADERS, SOLUTIONS
+from . import engine, otter_assign
+from .paths import ASSIGNMENTS, DIST, GRADERS, SOLUTIONS
 
 BEGIN = re.compile(r"^(\s*)# BEGIN SOLUTION\s*$")
 END = re.compile(r"^\s*# END SOLUTION\s*$")
@@ -79,13 +80,15 @@ class Release:
 
     out: Path
     files: list = field(default_factory=list)
+    zips: list = field(default_factory=list)
     solution_lines: set = field(default_factory=set)
     public_lines: set = field(default_factory=set)  # the reference outside its solution regions
     proofs: dict = field(default_factory=dict)
 
 
-def build(out, solutions=SOLUTIONS, assignments=ASSIGNMENTS):
-    """Write the student release into `out` (emptied first); return what was written."""
+def build(out, solutions=SOLUTIONS, assignments=ASSIGNMENTS, dist=DIST):
+    """Write the student release into `out` (emptied first) and otter's autograder zips into
+    `dist`; return what was written."""
     out = Path(out)
     if out.exists():
         shutil.rmtree(out)
@@ -102,8 +105,12 @@ def build(out, solutions=SOLUTIONS, assignments=ASSIGNMENTS):
     for name in PLAIN_FILES:
         _write(release, Path(name), (solutions / name).read_text())
     for source in sorted(assignments.glob("*.ipynb")):
-        _strip_notebook(source, out / source.name)
-        release.files.append(Path(source.name))
+        if otter_assign.is_otter_notebook(source):
+            for path in otter_assign.assign(source, out, dist):
+                (release.zips if path.suffix == ".zip" else release.files).append(path)
+        else:  # an outline not yet in otter format
+            _strip_notebook(source, out / source.name)
+            release.files.append(Path(source.name))
     return release
 
 

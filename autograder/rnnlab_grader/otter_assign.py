@@ -1,0 +1,84 @@
+"""The otter side of a release: student notebooks with checks, and autograder zips.
+
+`otter assign` turns a master notebook (Otter Assign v1 format: an ASSIGNMENT CONFIG raw cell,
+questions between `# BEGIN QUESTION` and `# END QUESTION` raw cells) into a student notebook
+with `grader.check` cells and an export cell, its public test files, and an autograder zip.
+This module runs it, copies the student side into the release (with cell ids made stable, so
+that a release is reproducible byte for byte), and repacks the zip under a stable name with
+what the plugin needs to grade on Gradescope: the `rnnlab_grader` package, the hidden graders
+and the reference, at the zip's top level (run_otter.py runs from there, so they import),
+never in `files/` (which otter would copy next to the student's work).
+"""
+import hashlib
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+import nbformat
+
+from .paths import GRADERS, PACKAGE, REFERENCE
+
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # zip entries carry no build time
+
+
+def is_otter_notebook(path):
+    """Whether a master notebook is in Otter Assign format (its first cell is the config)."""
+    cells = nbformat.read(path, as_version=4).cells
+    return bool(cells) and cells[0].cell_type == "raw" and cells[0].source.startswith("# ASSIGNMENT CONFIG")
+
+
+def _stable_cell_ids(path):
+    notebook = nbformat.read(path, as_version=4)
+    for index, cell in enumerate(notebook.cells):
+        cell.id = hashlib.sha1(f"{index}:{cell.source}".encode()).hexdigest()[:8]
+    nbformat.write(notebook, path)
+
+
+def _zip_members(root, prefix):
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            yield path, f"{prefix}/{path.relative_to(root)}"
+
+
+def repack(otter_zip, target):
+    """Otter's zip plus rnnlab's grading code, with fixed timestamps, written to `target`."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(otter_zip) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in sorted(source.infolist(), key=lambda i: i.filename):
+            entry = zipfile.ZipInfo(info.filename, FIXED_TIME)
+            entry.external_attr = (0o755 if info.filename == "run_autograder" else 0o644) << 16
+            out.writestr(entry, source.read(info))
+        for root, prefix in ((PACKAGE, "rnnlab_grader"), (GRADERS, "graders"), (REFERENCE, "reference/rnnlab")):
+            for path, name in _zip_members(root, prefix):
+                entry = zipfile.ZipInfo(name, FIXED_TIME)
+                entry.external_attr = 0o644 << 16
+                out.writestr(entry, path.read_bytes())
+    return target
+
+
+def assign(master, student_out, dist_dir):
+    """Run otter assign on `master`; write its student side into `student_out` and the
+    autograder zip to `dist_dir/<name>-autograder.zip`. Returns the written paths."""
+    master = Path(master).resolve()
+    written = []
+    with tempfile.TemporaryDirectory(prefix="rnnlab-assign-") as tmp:
+        dist = Path(tmp) / "dist"
+        run = subprocess.run([sys.executable, "-m", "otter", "assign", str(master), str(dist)],
+                             cwd=master.parent, capture_output=True, text=True)
+        if run.returncode != 0:
+            raise RuntimeError(f"otter assign {master.name} failed:\n{run.stdout[-2000:]}\n{run.stderr[-2000:]}")
+        notebook = Path(student_out) / master.name
+        shutil.copy(dist / "student" / master.name, notebook)
+        _stable_cell_ids(notebook)
+        written.append(notebook)
+        for test in sorted((dist / "student" / "tests").glob("*.py")):
+            target = Path(student_out) / "tests" / test.name
+            target.parent.mkdir(exist_ok=True)
+            shutil.copy(test, target)
+            written.append(target)
+        (otter_zip,) = (dist / "autograder").glob("*-autograder_*.zip")
+        written.append(repack(otter_zip, Path(dist_dir) / f"{master.stem}-autograder.zip"))
+    return written

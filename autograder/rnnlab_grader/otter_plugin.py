@@ -1,0 +1,80 @@
+"""An otter-grader plugin that scores every question with rnnlab's hidden graders.
+
+Otter runs a submission's notebook, and its test files, in a Jupyter kernel that the
+student's code controls; it also unpickles files the submission brings. So this plugin
+(which runs in otter's own process) takes over before any of that happens:
+
+- before_grading: moves everything the submission brought except the notebook (its
+  `rnnlab/` package, `.OTTER_LOG`, stray `.pyc` or `ipykernel_launcher.py` files) into a
+  private folder, out of otter's reach;
+- before_execution: replaces the notebook by an empty one, so no student cell runs in otter;
+- after_grading: grades the private folder with `engine.grade_submission` (the same sandboxed
+  path as `rnnlab grade`) and replaces each question's result with the scores of the test
+  groups the question covers, one test case per hidden test, with its feedback.
+
+The master notebook's ASSIGNMENT CONFIG names the questions and their groups:
+
+    plugins:
+      - rnnlab_grader.otter_plugin.RnnlabPlugin:
+          questions:
+            rnn_step_forward: [rnn.rnn_step_forward]
+"""
+import shutil
+import tempfile
+from pathlib import Path
+
+import nbformat
+from otter.plugins import AbstractOtterPlugin
+from otter.test_files.abstract_test import TestCase, TestCaseResult
+from otter.test_files.exception_test import ExceptionTestFile
+
+from . import engine
+
+
+def question_result(question, tests):
+    """An otter TestFile for one question, built from rnnlab test results (plain dicts)."""
+    cases, outcomes = [], []
+    for test in tests:
+        case = TestCase(name=test["name"], body=None, hidden=False, points=test["max_score"],
+                        success_message="passed", failure_message=None)
+        cases.append(case)
+        outcomes.append(TestCaseResult(test_case=case, message=test["output"] or "passed",
+                                       passed=test["score"] >= test["max_score"]))
+    test_file = ExceptionTestFile(question, f"tests/{question}.py", cases, all_or_nothing=False)
+    test_file.test_case_results = outcomes
+    test_file.update_score(sum(t["score"] for t in tests))
+    return test_file
+
+
+def scores_by_question(result, questions):
+    """question -> (score, max_score) for an rnnlab result and a question -> groups mapping."""
+    return {q: (sum(t["score"] for t in result["tests"] if t["extra_data"]["group"] in groups),
+                sum(t["max_score"] for t in result["tests"] if t["extra_data"]["group"] in groups))
+            for q, groups in questions.items()}
+
+
+class RnnlabPlugin(AbstractOtterPlugin):
+    """Scores come from rnnlab's hidden graders, never from the submission's kernel."""
+
+    def before_grading(self, config):
+        notebook = Path(self.submission_path)
+        self.private_dir = Path(tempfile.mkdtemp(prefix="rnnlab-otter-"))
+        for path in notebook.parent.iterdir():
+            if path != notebook:
+                shutil.move(str(path), self.private_dir / path.name)
+        for cache in list(self.private_dir.rglob("__pycache__")):
+            shutil.rmtree(cache, ignore_errors=True)
+
+    def before_execution(self, submission):
+        return nbformat.v4.new_notebook(metadata=submission.get("metadata", {}))
+
+    def after_grading(self, results):
+        questions = self.plugin_config["questions"]
+        result = engine.grade_submission(self.private_dir, name="submission")
+        for question, groups in questions.items():
+            tests = [t for t in result["tests"] if t["extra_data"]["group"] in groups]
+            results.results[question] = question_result(question, tests)
+        for question in set(results.results) - set(questions):
+            del results.results[question]
+        results.set_output(f"rnnlab hidden graders: {result['output']}")
+        shutil.rmtree(self.private_dir, ignore_errors=True)

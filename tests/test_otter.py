@@ -1,0 +1,137 @@
+"""The otter path gives the same per-question scores as `rnnlab grade`, and cannot be gamed.
+
+A release is built into a temporary folder; each student notebook is executed with the
+reference package filled in (its `grader.check` cells must agree with the public tests, and its
+export cell makes the submission zip); then `otter run` grades submissions with the release's
+autograder zip, and each question's score is compared with rnnlab's own grading.
+"""
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from rnnlab_grader import engine, examples, release
+from rnnlab_grader.otter_plugin import scores_by_question
+from rnnlab_grader.paths import SOLUTIONS
+
+OTTER = [sys.executable, "-m", "otter"]
+
+
+def plugin_questions(notebook):
+    """question -> groups, as the notebook's plugin config declares them."""
+    with zipfile.ZipFile(notebook) as archive:
+        config = json.loads(archive.read("otter_config.json"))
+    (plugin,) = config["plugins"]
+    return plugin["rnnlab_grader.otter_plugin.RnnlabPlugin"]["questions"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("otter")
+    return release.build(root / "student", dist=root / "dist")
+
+
+NOTEBOOKS = {"rnn_fundamentals": 8, "rnn_variants_overview": 11}  # name -> number of questions
+
+
+@pytest.fixture(scope="module")
+def executed(built, tmp_path_factory):
+    """name -> (the student notebook run with the reference package, the zip its export made)."""
+    cache = {}
+
+    def run(name):
+        if name not in cache:
+            work = tmp_path_factory.mktemp(name) / "student"
+            shutil.copytree(built.out, work)
+            shutil.rmtree(work / "rnnlab")
+            shutil.copytree(SOLUTIONS / "rnnlab", work / "rnnlab", ignore=shutil.ignore_patterns("__pycache__"))
+            notebook = nbformat.read(work / f"{name}.ipynb", as_version=4)
+            NotebookClient(notebook, timeout=300, kernel_name="python3",
+                           resources={"metadata": {"path": str(work)}}).execute()
+            (export,) = work.glob(f"{name}_*.zip")
+            cache[name] = notebook, export
+        return cache[name]
+    return run
+
+
+def otter_run(autograder_zip, submission, out):
+    out.mkdir(parents=True)
+    run = subprocess.run([*OTTER, "run", "-a", str(autograder_zip), "-o", str(out), str(submission)],
+                         capture_output=True, text=True)
+    assert (out / "results.json").exists(), run.stdout[-2000:] + run.stderr[-2000:]
+    results = json.loads((out / "results.json").read_text())
+    return {t["name"]: (t["score"], t["max_score"]) for t in results["tests"] if "max_score" in t}
+
+
+def submission_zip(path, notebook, package=None, extra=()):
+    """A submission as otter's export makes it: the notebook, and rnnlab/ beside it."""
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.write(notebook, notebook.name)
+        for source in sorted(Path(package).glob("*.py")) if package else []:
+            archive.write(source, f"rnnlab/{source.name}")
+        for name, text in extra:
+            archive.writestr(name, text)
+    return path
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_student_notebook_runs_and_its_checks_agree_with_public_tests(executed, name):
+    notebook, export = executed(name)
+    checks = [cell for cell in notebook.cells if cell.cell_type == "code" and "grader.check(" in cell.source]
+    assert len(checks) == NOTEBOOKS[name]
+    for cell in checks:
+        text = json.dumps(cell.outputs)
+        assert "passed" in text and "failed" not in text.lower(), (cell.source, text[:500])
+    with zipfile.ZipFile(export) as archive:
+        assert "rnnlab/rnn.py" in archive.namelist()
+
+
+def test_every_graded_group_belongs_to_exactly_one_question(built):
+    claimed = [g for z in built.zips for groups in plugin_questions(z).values() for g in groups]
+    assert sorted(claimed) == sorted({t["group"] for t in engine.catalogue()})
+
+
+def test_otter_run_gives_rnnlab_scores(built, executed, tmp_path):
+    zip_of = {z.name.split("-autograder")[0]: z for z in built.zips}
+    autograder = zip_of["rnn_fundamentals"]
+    questions = plugin_questions(autograder)
+    notebook = built.out / "rnn_fundamentals.ipynb"
+    wrong = examples.wrong_examples()
+    cases = {"reference": executed("rnn_fundamentals")[1],
+             "stubs": submission_zip(tmp_path / "stubs.zip", notebook, built.out / "rnnlab")}
+    for example in [e for e in wrong if e["name"] in ("missing_bias", "softmax_overflow")]:
+        package = tmp_path / example["name"] / "rnnlab"
+        shutil.copytree(SOLUTIONS / "rnnlab", package, ignore=shutil.ignore_patterns("__pycache__"))
+        examples.apply_patch(package, example)
+        cases[example["name"]] = submission_zip(tmp_path / f"{example['name']}.zip", notebook, package)
+    scores = {}
+    for name, submission in cases.items():
+        with zipfile.ZipFile(submission) as archive:
+            archive.extractall(tmp_path / "unzipped" / name)
+        expected = scores_by_question(engine.grade_submission(tmp_path / "unzipped" / name), questions)
+        scores[name] = otter_run(autograder, submission, tmp_path / "out" / name)
+        assert scores[name] == expected, name
+    assert all(score == most > 0 for score, most in scores["reference"].values())
+    assert all(score == 0 for score, _ in scores["stubs"].values())
+    assert scores["missing_bias"]["rnn_step_forward"][0] < scores["missing_bias"]["rnn_step_forward"][1]
+
+
+def test_a_notebook_alone_or_fake_graders_score_zero(built, tmp_path):
+    autograder = next(z for z in built.zips if z.name.startswith("rnn_fundamentals"))
+    notebook = built.out / "rnn_fundamentals.ipynb"
+    fake_test = "def test_anything():\n    assert True\n"
+    attempts = {
+        "notebook_only": submission_zip(tmp_path / "alone.zip", notebook),
+        "fake_graders": submission_zip(tmp_path / "fake.zip", notebook, extra=[
+            ("hidden_tests/test_values.py", fake_test), ("graders/test_values.py", fake_test),
+            ("tests/rnn_forward.py", fake_test), ("rnnlab_grader/__init__.py", "raise SystemExit")]),
+    }
+    for name, submission in attempts.items():
+        scores = otter_run(autograder, submission, tmp_path / name)
+        assert scores and all(score == 0 for score, _ in scores.values()), (name, scores)
