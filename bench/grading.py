@@ -3,7 +3,8 @@
     .venv/bin/python bench/grading.py [--batch 20]
 
 Measures: the public student tests, the release build, one full hidden grade of one
-submission, and a batch of N submissions with -j1 and -j2.
+submission, `otter run` on the same submission with the release's autograder zip, and a
+batch of N submissions with -j1 and -j2.
 """
 import argparse
 import os
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from importlib.metadata import version
 from pathlib import Path
 
@@ -53,12 +55,21 @@ def main():
             batch.mkdir(exist_ok=True)
             (shutil.copy if source.is_file() else shutil.copytree)(source, target)
         submissions = sorted(str(p) for p in batch.iterdir())
+        otter_submission = work / "submission.zip"
+        with zipfile.ZipFile(otter_submission, "w") as archive:
+            archive.write(STUDENT / "rnn_fundamentals.ipynb", "rnn_fundamentals.ipynb")
+            for path in sorted((SOLUTIONS / "rnnlab").glob("*.py")):
+                archive.write(path, f"rnnlab/{path.name}")
         rows = [
             ("public tests (reference)", best_of(3, [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                                                      "-o", f"pythonpath={SOLUTIONS}"], cwd=STUDENT)),
-            ("release build + proofs", best_of(1, [RNNLAB, "release", "--out", str(work / "student")], cwd=REPO)),
+            ("release build + proofs", best_of(1, [RNNLAB, "release", "--out", str(work / "student"),
+                                                   "--dist", str(work / "dist")], cwd=REPO)),
             ("one submission, full hidden grade", best_of(3, [RNNLAB, "grade", str(work / "examples" / "reference"),
                                                               "--out", str(work / "one")])),
+            ("same, otter run with the autograder zip", best_of(1, [
+                sys.executable, "-m", "otter", "run", "-a", str(work / "dist" / "rnn_fundamentals-autograder.zip"),
+                "-o", str(work), str(otter_submission)])),
         ]
         for jobs in (1, 2):
             rows.append((f"batch of {args.batch}, -j{jobs}",

@@ -37,7 +37,9 @@ def built(tmp_path_factory):
     return release.build(root / "student", dist=root / "dist")
 
 
-NOTEBOOKS = {"rnn_fundamentals": 8, "rnn_variants_overview": 11}  # name -> number of questions
+# name -> number of questions (Sessions 3 and 4 are outlines so far)
+NOTEBOOKS = {"rnn_fundamentals": 8, "rnn_variants_overview": 11, "rnn_architectures_part1": 0,
+             "rnn_architectures_part2": 0}
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +91,7 @@ def test_student_notebook_runs_and_its_checks_agree_with_public_tests(executed, 
         text = json.dumps(cell.outputs)
         assert "passed" in text and "failed" not in text.lower(), (cell.source, text[:500])
     with zipfile.ZipFile(export) as archive:
-        assert "rnnlab/rnn.py" in archive.namelist()
+        assert "rnnlab/rnn.py" in archive.namelist() and f"{name}.ipynb" in archive.namelist()
 
 
 def test_every_graded_group_belongs_to_exactly_one_question(built):
@@ -120,6 +122,18 @@ def test_otter_run_gives_rnnlab_scores(built, executed, tmp_path):
     assert all(score == most > 0 for score, most in scores["reference"].values())
     assert all(score == 0 for score, _ in scores["stubs"].values())
     assert scores["missing_bias"]["rnn_step_forward"][0] < scores["missing_bias"]["rnn_step_forward"][1]
+
+
+def test_session_2_zip_gives_full_marks_to_the_reference_and_zero_to_the_stubs(built, tmp_path):
+    autograder = next(z for z in built.zips if z.name.startswith("rnn_variants_overview"))
+    notebook = built.out / "rnn_variants_overview.ipynb"
+    reference = otter_run(autograder, submission_zip(tmp_path / "ref.zip", notebook, SOLUTIONS / "rnnlab"),
+                          tmp_path / "ref")
+    stubs = otter_run(autograder, submission_zip(tmp_path / "stubs.zip", notebook, built.out / "rnnlab"),
+                      tmp_path / "stubs")
+    assert set(reference) == set(plugin_questions(autograder))
+    assert all(score == most > 0 for score, most in reference.values())
+    assert all(score == 0 for score, _ in stubs.values())
 
 
 def test_a_notebook_alone_or_fake_graders_score_zero(built, tmp_path):

@@ -1,4 +1,5 @@
 """The release is built from the one source of truth, kept in sync, and proves itself."""
+import dataclasses
 import filecmp
 import shutil
 
@@ -11,7 +12,8 @@ from rnnlab_grader.paths import SOLUTIONS, STUDENT
 
 @pytest.fixture(scope="module")
 def fresh(tmp_path_factory):
-    return release.build(tmp_path_factory.mktemp("release") / "student")
+    root = tmp_path_factory.mktemp("release")
+    return release.build(root / "student", dist=root / "dist")
 
 
 def tree(root):
@@ -40,7 +42,7 @@ def test_fresh_release_proves_itself(fresh):
 
 def copy_release(fresh, tmp_path):
     shutil.copytree(fresh.out, tmp_path / "student")
-    return release.Release(tmp_path / "student", fresh.files, fresh.solution_lines, fresh.public_lines)
+    return dataclasses.replace(fresh, out=tmp_path / "student")
 
 
 def test_a_leaked_solution_line_is_caught(fresh, tmp_path):

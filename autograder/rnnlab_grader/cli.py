@@ -8,14 +8,14 @@ from rich.console import Console
 from rich.progress import Progress
 
 from . import engine, examples, release, report
-from .paths import STUDENT
+from .paths import DIST, STUDENT
 
 
 def cmd_release(args):
     console = Console(stderr=True)
     started = time.perf_counter()
-    built = release.build(args.out)
-    console.print(f"wrote {len(built.files)} files to {built.out}")
+    built = release.build(args.out, dist=args.dist)
+    console.print(f"wrote {len(built.files)} files to {built.out}, {len(built.zips)} otter autograder zips to {args.dist}")
     if not args.no_prove:
         try:
             release.prove(built)
@@ -73,6 +73,7 @@ def main(argv=None):
 
     p = commands.add_parser("release", help="build student/ from solutions/ and assignments/, and prove it")
     p.add_argument("--out", type=Path, default=STUDENT, help="where to write the release (default: student/)")
+    p.add_argument("--dist", type=Path, default=DIST, help="where to write otter autograder zips (default: autograder/dist/)")
     p.add_argument("--no-prove", action="store_true", help="skip grading the reference and the stubs")
     p.set_defaults(run=cmd_release)
 
