@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,13 +105,15 @@ def build(out, solutions=SOLUTIONS, assignments=ASSIGNMENTS, dist=DIST):
         _write(release, Path("tests") / source.name, source.read_text())
     for name in PLAIN_FILES:
         _write(release, Path(name), (solutions / name).read_text())
-    for source in sorted(assignments.glob("*.ipynb")):
-        if otter_assign.is_otter_notebook(source):
-            for path in otter_assign.assign(source, out, dist):
+    notebooks = sorted(assignments.glob("*.ipynb"))
+    for source in [n for n in notebooks if not otter_assign.is_otter_notebook(n)]:
+        _strip_notebook(source, out / source.name)  # not in otter format (yet)
+        release.files.append(Path(source.name))
+    otter_notebooks = [n for n in notebooks if otter_assign.is_otter_notebook(n)]
+    with ThreadPoolExecutor(max_workers=2) as pool:  # otter assign is a process of its own
+        for written in pool.map(lambda n: otter_assign.assign(n, out, dist), otter_notebooks):
+            for path in written:
                 (release.zips if path.suffix == ".zip" else release.files).append(path)
-        else:  # an outline not yet in otter format
-            _strip_notebook(source, out / source.name)
-            release.files.append(Path(source.name))
     return release
 
 
