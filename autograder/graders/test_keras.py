@@ -6,7 +6,7 @@ tests need no TensorFlow in the grading process.
 import pytest
 
 from keras_fixtures import FORWARD_CASES, forward_function, load_counts, load_fixture
-from rnnlab_grader.checks import GradingFailure, _call, check_keras
+from rnnlab_grader.checks import check_exact, check_keras
 
 # Keras computes in float32; an independent float32 implementation differs by < 3e-7 here
 # (measured), while a wrong gate order, bias or time direction errs by more than 1e-2.
@@ -33,7 +33,5 @@ COUNT_GROUPS = sorted({(cell, bidirectional) for cell, _, _, bidirectional, _ in
 def test_count_params_equals_keras(student, cell, bidirectional):
     for row_cell, input_dim, units, row_bidirectional, keras_count in load_counts():
         if (row_cell, row_bidirectional) == (cell, bidirectional):
-            args = (cell, input_dim, units, bidirectional)
-            got = _call(student, "bidirectional.count_params", args, f"count_params{args}: ")
-            if got != keras_count:
-                raise GradingFailure(f"count_params{args} gave {got!r}; Keras counts {keras_count}")
+            check_exact(student, "bidirectional.count_params", (cell, input_dim, units, bidirectional),
+                        keras_count, "Keras counts")

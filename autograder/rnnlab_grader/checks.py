@@ -9,7 +9,7 @@ Relative error, everywhere: max|got - expected| / max|expected| (the worst devia
 measured against the size of the values), so that it does not explode on entries near 0.
 """
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -98,7 +98,6 @@ class Case:
     wrt: tuple = ()  # indices of the forward's arguments that gradients belong to
     loss: str = None  # a scalar output whose gradient the function itself returns
     note: str = ""  # what this case is about, shown in its name
-    scale: dict = field(default_factory=dict)
 
     @property
     def label(self):
@@ -393,6 +392,14 @@ def check_keras(student, qualname, fixture, tol):
     got = _as_tuple(_call(student, qualname, args, context), len(sig.returns))
     compare(sig.returns[0], got[0], fixture["keras_output"], tol, sig.axes.get(sig.returns[0], ""),
             context)
+
+
+def check_exact(student, qualname, args, expected, what):
+    """The function returns exactly `expected` (an integer, say) for `args`; `what` names the source."""
+    context = f"{qualname.split('.')[1]}{tuple(args)}: "
+    got = _call(student, qualname, args, context)
+    if got != expected:
+        raise GradingFailure(f"{context}gave {got!r}; {what} {expected!r}")
 
 
 def check_keras_model(student, qualname, args, expected, input_shape=None):

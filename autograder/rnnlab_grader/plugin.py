@@ -58,10 +58,10 @@ def pytest_collection_modifyitems(session, config, items):
 def pytest_runtest_makereport(item, call):
     report = (yield).get_result()
     outcome = item.config._rnnlab_outcomes[item.nodeid]
-    if report.when == "call" or report.failed:
-        outcome["passed"] = bool(report.passed) if outcome["passed"] is not False else False
-        if report.failed:
-            outcome["output"] = _feedback(call.excinfo)
+    if report.failed:  # in set-up, the test itself, or tear-down
+        outcome["passed"], outcome["output"] = False, _feedback(call.excinfo)
+    elif report.when == "call" and outcome["passed"] is None:
+        outcome["passed"] = True
 
 
 def _feedback(excinfo):

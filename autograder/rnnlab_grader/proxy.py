@@ -19,6 +19,7 @@ from pathlib import Path
 from . import worker
 from .contract import signature
 from .sandbox import Sandbox
+
 CALL_TIMEOUT_S = 20.0
 KERAS_IMPORT_S = 60.0  # extra time for a call that returns a Keras object: the first imports TensorFlow
 
@@ -136,8 +137,11 @@ class StudentCode:
                                    f"(an endless loop?)") from None
             raise StudentError(f"{function} did not finish within {timeout:.0f} s "
                                f"(an endless loop?)") from None
+        except ValueError as error:  # a frame too large to accept, or not a frame at all
+            self.close()
+            raise StudentError(f"{function} returned data that cannot be checked: {error}") from None
         # TimeoutError is an OSError: it must be caught first.
-        except (OSError, EOFError, ValueError, struct.error) as error:
+        except (OSError, EOFError, struct.error) as error:
             raise StudentError(f"{function} crashed the Python process{self._exit_reason()}") from error
         if "error" in reply:
             raise StudentError(_explain(function, reply))

@@ -10,9 +10,10 @@
   read-only file systems. The Python installation and site-packages it needs are bound into
   `workdir` first, so they stay reachable wherever they live (a home folder, say).
 
-If the mount namespace cannot be made (a container without CAP_SYS_ADMIN), the worker still
-drops to its own user, and the graders are protected only by their file permissions (`rnnlab grade`
-warns once). Not root: no user switch; see the threat model in the README.
+If the mount namespace cannot be made (a container without CAP_SYS_ADMIN), the worker keeps the
+grader's user, with the limits above only (`rnnlab grade` warns once): a Python installation in a
+home folder would not be reachable by another user. Not root: no user switch either; see the
+threat model in the README.
 """
 import ctypes
 import os
@@ -135,9 +136,12 @@ class Sandbox:
         except subprocess.SubprocessError:
             if not self.use_namespace:
                 raise
-            warn_once("could not make a private mount namespace for student code; the graders "
-                      "are protected by file permissions only (see the README's threat model)")
-            self.use_namespace = False
+            # Without the namespace the Python installation may not be reachable by another
+            # user (a home folder), so the worker keeps the grader's user: say so once.
+            warn_once("could not make a private mount namespace for student code (a container "
+                      "without CAP_SYS_ADMIN?); it runs as the grader's user, with resource limits "
+                      "only (see the README's threat model)")
+            self.use_namespace, self.user = False, None
             return self._popen(env)
 
     def _popen(self, env):
