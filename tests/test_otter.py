@@ -44,22 +44,28 @@ NOTEBOOKS = {"rnn_fundamentals": 8, "rnn_variants_overview": 11, "rnn_architectu
 
 @pytest.fixture(scope="module")
 def executed(built, tmp_path_factory):
-    """name -> (the student notebook run with the reference package, the zip its export made)."""
+    """(name, package) -> (the student notebook run with that rnnlab package, the zip its export made)."""
     cache = {}
 
-    def run(name):
-        if name not in cache:
+    def run(name, package=SOLUTIONS / "rnnlab"):
+        if (name, package) not in cache:
             work = tmp_path_factory.mktemp(name) / "student"
             shutil.copytree(built.out, work)
             shutil.rmtree(work / "rnnlab")
-            shutil.copytree(SOLUTIONS / "rnnlab", work / "rnnlab", ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(package, work / "rnnlab", ignore=shutil.ignore_patterns("__pycache__"))
             notebook = nbformat.read(work / f"{name}.ipynb", as_version=4)
-            NotebookClient(notebook, timeout=300, kernel_name="python3",
+            NotebookClient(notebook, timeout=300, kernel_name="python3", allow_errors=True,
                            resources={"metadata": {"path": str(work)}}).execute()
             (export,) = work.glob(f"{name}_*.zip")
-            cache[name] = notebook, export
-        return cache[name]
+            cache[name, package] = notebook, export
+        return cache[name, package]
     return run
+
+
+def check_outputs(notebook):
+    """The text each grader.check cell printed."""
+    return [json.dumps(cell.outputs) for cell in notebook.cells
+            if cell.cell_type == "code" and "grader.check(" in cell.source]
 
 
 def otter_run(autograder_zip, submission, out):
@@ -85,13 +91,20 @@ def submission_zip(path, notebook, package=None, extra=()):
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_student_notebook_runs_and_its_checks_agree_with_public_tests(executed, name):
     notebook, export = executed(name)
-    checks = [cell for cell in notebook.cells if cell.cell_type == "code" and "grader.check(" in cell.source]
+    errors = [o for cell in notebook.cells for o in cell.get("outputs", []) if o.output_type == "error"]
+    assert not errors
+    checks = check_outputs(notebook)
     assert len(checks) == NOTEBOOKS[name]
-    for cell in checks:
-        text = json.dumps(cell.outputs)
-        assert "passed" in text and "failed" not in text.lower(), (cell.source, text[:500])
+    for text in checks:  # the public tests pass on the reference, so every check does
+        assert "passed" in text and "failed" not in text.lower(), text[:500]
     with zipfile.ZipFile(export) as archive:
         assert "rnnlab/rnn.py" in archive.namelist() and f"{name}.ipynb" in archive.namelist()
+
+
+def test_checks_fail_where_the_public_tests_fail(executed, built):
+    notebook, _ = executed("rnn_fundamentals", built.out / "rnnlab")  # the untouched stubs
+    checks = check_outputs(notebook)
+    assert checks and all("failed" in text.lower() for text in checks), [t[:300] for t in checks]
 
 
 def test_every_graded_group_belongs_to_exactly_one_question(built):
