@@ -87,23 +87,27 @@ def module_scores(result):
     return modules
 
 
+SHORT_HEADERS = {"bidirectional": "bidir", "keras_models": "keras"}  # to fit 80 columns
+
+
 def print_gradebook(results, console=None):
-    """A terminal table: per submission, the score of each module, the total, the first problem."""
+    """A terminal table of each module's score per submission, then the first lost test of each."""
     console = console or Console()
     results = sorted(results, key=lambda r: r["name"])
     if not results:
         return
-    modules = list(module_scores(results[0]))
+    maxima = module_scores(results[0])
     table = Table(title="Gradebook (per function: gradebook.csv; feedback: <name>.json)")
-    table.add_column("submission")
-    for module in modules:
-        table.add_column(module, justify="right")
-    table.add_column("total", justify="right", style="bold")
-    table.add_column("failed tests", overflow="fold")
+    table.add_column("submission", overflow="fold")
+    for module, (_, most) in maxima.items():  # the maximum in the header keeps cells narrow
+        table.add_column(f"{SHORT_HEADERS.get(module, module)}\n/{most:g}", justify="right", min_width=6)
+    table.add_column(f"total\n/{results[0]['max_score']:g}", justify="right", style="bold", min_width=6)
     for result in results:
         scores = module_scores(result)
-        failed = [t["name"] for t in result["tests"] if t["score"] < t["max_score"]]
-        first = f"{len(failed)} failed, first: {failed[0]}" if failed else ""
-        table.add_row(result["name"], *(f"{scores[m][0]:g}/{scores[m][1]:g}" for m in modules),
-                      f"{result['score']:g}/{result['max_score']:g}", first[:160])
+        table.add_row(result["name"], *(f"{scores[m][0]:g}" for m in maxima), f"{result['score']:g}")
     console.print(table)
+    for result in results:
+        lost = [t for t in result["tests"] if t["score"] < t["max_score"]]
+        if lost:
+            console.print(f"[bold]{result['name']}[/]: {len(lost)} of {len(result['tests'])} tests lost "
+                          f"points; first: {lost[0]['name']}", highlight=False)
