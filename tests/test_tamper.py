@@ -69,6 +69,14 @@ CASES = {
         "        if 'layers.py' in files and 'solutions' in root:\n"
         "            sys.path.insert(0, os.path.dirname(root))"))], ALL),
     "links_to_the_reference": ("stubs", "links", ALL),
+    # While rnn_forward is graded a second time, rnn_step_forward is the grader's (a callback):
+    # keeping that stub to answer later, ungraded-by-reference calls must not work.
+    "keeps_the_reference_callback": ("stubs", [
+        at_import("rnn.py", "_oracle = []"),
+        ("rnn.py", '    raise NotImplementedError("rnn_step_forward")',
+         '    if _oracle:\n        return _oracle[0](x, h_prev, Wx, Wh, b)\n    raise NotImplementedError("rnn_step_forward")'),
+        ("rnn.py", '    raise NotImplementedError("rnn_forward")',
+         '    _oracle.append(rnn_step_forward)\n    raise NotImplementedError("rnn_forward")')], ALL),
     # -- tricks and faults that cost what they break, nothing else -------------------------
     "exits_at_import": ("reference", [at_import("keras_models.py", "import os\nos._exit(1)")],
                         groups("keras_models")),

@@ -1,9 +1,9 @@
 """Backward functions give the right gradients (the reference's, or those of the student's own forward)."""
 from conftest import graded
-from rnnlab_grader.checks import check_gradient
+from rnnlab_grader.checks import charged_once, check_gradient
 from tables import GRADIENTS
 
 
 @graded(GRADIENTS, "gradients")
 def test_gradients(student, case):
-    check_gradient(student, case)
+    charged_once(check_gradient, student, case)

@@ -4,6 +4,11 @@ import numpy as np
 from . import gru, lstm, rnn
 
 MODULES = {"rnn": rnn, "lstm": lstm, "gru": gru}
+CELLS = {
+    "rnn": (rnn.rnn_forward, rnn.rnn_backward),
+    "lstm": (lstm.lstm_forward, lstm.lstm_backward),
+    "gru": (gru.gru_forward, gru.gru_backward),
+}
 MERGE_MODES = ("concat", "sum", "mul", "ave")
 GATE_BLOCKS = {"rnn": 1, "lstm": 4, "gru": 3}
 

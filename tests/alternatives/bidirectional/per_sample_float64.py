@@ -9,6 +9,7 @@ CELLS = {
     "gru": (gru.gru_forward, gru.gru_backward),
 }
 MERGE_MODES = ("concat", "sum", "mul", "ave")
+GATE_BLOCKS = {"rnn": 1, "lstm": 4, "gru": 3}
 
 
 def _args(params):
@@ -71,7 +72,7 @@ def bidirectional_backward(dh, cache):
 
 
 def count_params(cell, input_dim, units, bidirectional=False):
-    blocks = {"rnn": 1, "lstm": 4, "gru": 3}[cell]
+    blocks = GATE_BLOCKS[cell]
     bias = 2 * blocks * units if cell == "gru" else blocks * units
     total = blocks * units * input_dim + blocks * units * units + bias
     return int(total + total * bool(bidirectional))

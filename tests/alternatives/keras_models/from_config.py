@@ -1,7 +1,8 @@
 """keras_models deserialising each layer from a config dict (explicit tanh activation, GRU reset_after=True), with the classifier's layers made before the Sequential."""
 import keras
 
-CLASS_NAMES = {"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
+LAYERS = {"rnn": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
+CLASS_NAMES = {cell: layer.__name__ for cell, layer in LAYERS.items()}
 
 
 def _cell_layer(cell, units, return_sequences):

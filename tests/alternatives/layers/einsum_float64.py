@@ -33,6 +33,7 @@ def affine_forward(x, W, b):
 
 def affine_backward(dout, cache):
     x, W, dtype = cache
+    dtype = np.result_type(dtype, dout)
     d = dout.astype(np.float64)
     dx = np.einsum("nm,dm->nd", d, W.astype(np.float64))
     dW = np.einsum("nd,nm->dm", x.astype(np.float64), d)
@@ -48,6 +49,7 @@ def temporal_affine_forward(x, W, b):
 
 def temporal_affine_backward(dout, cache):
     x, W, dtype = cache
+    dtype = np.result_type(dtype, dout)
     d = dout.astype(np.float64)
     dx = np.einsum("ntv,hv->nth", d, W.astype(np.float64))
     dW = np.einsum("nth,ntv->hv", x.astype(np.float64), d)
