@@ -5,7 +5,6 @@ the test groups that must score zero; every other test must score full marks (so
 is exact). A trick on the stubs must still score 0. All cases are graded in one batch, which
 must finish. What the corpus does not defend against is in the README's threat model.
 """
-import os
 import shutil
 import stat
 import zipfile

@@ -18,7 +18,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
 
 from . import engine, otter_assign
 from .paths import ASSIGNMENTS, DIST, GRADERS, SOLUTIONS
@@ -65,16 +64,6 @@ def split_solutions(text):
     return "".join(stub), solution
 
 
-def _strip_notebook(source, target):
-    notebook = nbformat.read(source, as_version=4)
-    for cell in notebook.cells:
-        if cell.cell_type == "code":
-            cell.source = split_solutions(cell.source)[0]
-            cell.outputs, cell.execution_count = [], None
-        cell.metadata.pop("execution", None)
-    nbformat.write(notebook, target)
-
-
 @dataclass
 class Release:
     """What a release wrote and what proving it measured."""
@@ -106,12 +95,11 @@ def build(out, solutions=SOLUTIONS, assignments=ASSIGNMENTS, dist=DIST):
     for name in PLAIN_FILES:
         _write(release, Path(name), (solutions / name).read_text())
     notebooks = sorted(assignments.glob("*.ipynb"))
-    for source in [n for n in notebooks if not otter_assign.is_otter_notebook(n)]:
-        _strip_notebook(source, out / source.name)  # not in otter format (yet)
-        release.files.append(Path(source.name))
-    otter_notebooks = [n for n in notebooks if otter_assign.is_otter_notebook(n)]
+    not_otter = [n.name for n in notebooks if not otter_assign.is_otter_notebook(n)]
+    if not_otter:
+        raise ReleaseError(f"not in Otter Assign format (no ASSIGNMENT CONFIG first cell): {not_otter}")
     with ThreadPoolExecutor(max_workers=2) as pool:  # otter assign is a process of its own
-        for written in pool.map(lambda n: otter_assign.assign(n, out, dist), otter_notebooks):
+        for written in pool.map(lambda n: otter_assign.assign(n, out, dist), notebooks):
             for path in written:
                 (release.zips if path.suffix == ".zip" else release.files).append(path)
     return release
