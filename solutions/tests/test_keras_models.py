@@ -4,13 +4,22 @@ Not part of a plain `pytest` run; run them with `pytest -m keras`.
 """
 import pytest
 
-keras = pytest.importorskip("keras")
 pytestmark = pytest.mark.keras
 
-from rnnlab import keras_models  # noqa: E402
+
+@pytest.fixture(scope="module")
+def keras():
+    # Imported here, not at collection, so that a plain `pytest` stays fast.
+    return pytest.importorskip("keras")
 
 
-def test_recurrent_layer_in_a_model():
+@pytest.fixture(scope="module")
+def keras_models(keras):
+    from rnnlab import keras_models
+    return keras_models
+
+
+def test_recurrent_layer_in_a_model(keras, keras_models):
     model = keras.Sequential([keras.Input(shape=(7, 3)),
                               keras_models.recurrent_layer("lstm", 5, bidirectional=True)])
     assert type(model.layers[0]).__name__ == "Bidirectional"
@@ -18,14 +27,14 @@ def test_recurrent_layer_in_a_model():
     assert model.count_params() == 360  # 2 x 4 x (3*5 + 5*5 + 5)
 
 
-def test_recurrent_layer_returns_sequences_when_asked():
+def test_recurrent_layer_returns_sequences_when_asked(keras, keras_models):
     model = keras.Sequential([keras.Input(shape=(7, 3)),
                               keras_models.recurrent_layer("gru", 4, return_sequences=True)])
     assert type(model.layers[0]).__name__ == "GRU"
     assert model.outputs[0].shape == (None, 7, 4)
 
 
-def test_build_sequence_classifier_ends_in_softmax():
+def test_build_sequence_classifier_ends_in_softmax(keras_models):
     model = keras_models.build_sequence_classifier("rnn", 6, 3, 5, num_classes=4)
     assert [type(layer).__name__ for layer in model.layers] == ["SimpleRNN", "Dense"]
     assert model.outputs[0].shape == (None, 4)
