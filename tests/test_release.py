@@ -17,7 +17,7 @@ def fresh(tmp_path_factory):
 
 
 def tree(root):
-    return sorted(p.relative_to(root) for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return sorted(p.relative_to(root) for p in root.rglob("*") if p.is_file() and not {"__pycache__", ".pytest_cache"} & set(p.parts))
 
 
 def test_committed_student_folder_equals_a_fresh_release(fresh):
