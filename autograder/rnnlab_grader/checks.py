@@ -217,11 +217,11 @@ def _call(student, qualname, args, context, **options):
         raise GradingFailure(f"{context}{error}") from None
 
 
-def _compare_returns(sig, got, expected, tol, context, prefix=""):
+def _compare_returns(sig, got, expected, tol, context):
     """Compare every non-opaque return value, naming each by the signature."""
     for name, g, e in zip(sig.returns, got, expected):
         if name not in sig.opaque:
-            compare(prefix + name, g, e, tol, sig.axes.get(name, ""), context, sig.gates)
+            compare(name, g, e, tol, sig.axes.get(name, ""), context, sig.gates)
 
 
 def _arrays(value, path=""):
@@ -279,7 +279,7 @@ def check_values(student, case):
 def check_untouched(student, case):
     """The function leaves its array arguments (also those inside dicts and tuples) as it found them."""
     if case.forward:
-        args, context = _backward_args(student, case)
+        args, context, _ = _backward_args(student, case)
     else:
         args = case.inputs()
         context = f"{case.name}({describe(args)}): "
@@ -294,18 +294,21 @@ def check_untouched(student, case):
 
 
 def _backward_args(student, case):
-    """Run the student's forward and build the backward's arguments: upstream grads and cache."""
+    """Run the student's forward and build the backward's arguments: upstream grads and cache.
+
+    Returns those arguments, the feedback context, and the reference forward's outputs.
+    """
     forward_sig = signature(case.forward)
     forward_args = case.inputs()
     context = f"{case.name} after {case.forward.split('.')[1]}({describe(forward_args)}): "
     outputs = dict(zip(forward_sig.returns, _call(student, case.forward, forward_args, context)))
-    upstream = _upstream(case, forward_sig, forward_args)
-    return tuple(upstream) + (outputs[forward_sig.opaque[0]],), context
-
-
-def _upstream(case, forward_sig, forward_args):
-    """Fixed random upstream gradients, shaped like the reference forward's outputs."""
     ref_outputs = reference.function(case.forward)(*forward_args)
+    upstream = _upstream(case, forward_sig, ref_outputs)
+    return tuple(upstream) + (outputs[forward_sig.opaque[0]],), context, ref_outputs
+
+
+def _upstream(case, forward_sig, ref_outputs):
+    """Fixed random upstream gradients, shaped like the reference forward's outputs."""
     rng = np.random.default_rng(zlib.crc32(case.label.encode()))
     return [rng.standard_normal(np.shape(out)).astype(case.dtype)
             for name, out in zip(forward_sig.returns, ref_outputs) if name not in forward_sig.opaque]
@@ -328,11 +331,10 @@ def check_gradient(student, case):
         expected = [expected_outputs[name] for name in grad_names]
         upstream = None
     else:
-        backward_args, context = _backward_args(student, case)
+        backward_args, context, ref_forward = _backward_args(student, case)
         upstream = backward_args[:-1]
         grad_names = sig.returns
         got = _as_tuple(_call(student, case.function, backward_args, context), len(sig.returns))
-        ref_forward = reference.function(case.forward)(*forward_args)
         ref_cache = dict(zip(forward_sig.returns, ref_forward))[forward_sig.opaque[0]]
         expected = _as_tuple(reference.function(case.function)(*upstream, ref_cache),
                              len(sig.returns))
@@ -358,8 +360,9 @@ def check_gradient(student, case):
 
     for position, name, g, e in zip(case.wrt, grad_names, got, expected):
         numeric = numeric_gradient(objective, forward_args, position)
+        numeric_parts = dict(_arrays(numeric))
         for path, expected_part in _arrays(e):
-            numeric_part = dict(_arrays(numeric))[path]
+            numeric_part = numeric_parts[path]
             if np.abs(expected_part).max() > 0 and np.abs(numeric_part).max() < 1e-6 * np.abs(expected_part).max():
                 raise GradingFailure(f"{context}your {forward_name} does not depend on "
                                      f"{forward_sig.args[position]}{path}, so {name}{path} cannot be right")

@@ -28,7 +28,7 @@ from otter.plugins import AbstractOtterPlugin
 from otter.test_files.abstract_test import TestCase, TestCaseResult
 from otter.test_files.exception_test import ExceptionTestFile
 
-from . import engine
+from . import engine, report
 
 
 def question_result(question, tests):
@@ -48,9 +48,12 @@ def question_result(question, tests):
 
 def scores_by_question(result, questions):
     """question -> (score, max_score) for an rnnlab result and a question -> groups mapping."""
-    return {q: (sum(t["score"] for t in result["tests"] if t["extra_data"]["group"] in groups),
-                sum(t["max_score"] for t in result["tests"] if t["extra_data"]["group"] in groups))
-            for q, groups in questions.items()}
+    by_group = report.group_scores(result)
+    totals = {}
+    for question, groups in questions.items():
+        parts = [by_group[g] for g in groups if g in by_group]
+        totals[question] = (sum(score for score, _ in parts), sum(most for _, most in parts))
+    return totals
 
 
 class RnnlabPlugin(AbstractOtterPlugin):
