@@ -1,17 +1,13 @@
 """Shared fixtures: example submissions written and graded once per test session."""
-import shutil
-from pathlib import Path
-
 import pytest
 
 from rnnlab_grader import engine, examples
-from rnnlab_grader.paths import SOLUTIONS
 
 
 @pytest.fixture(scope="session")
 def example_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("examples")
-    examples.write_examples(out)
+    examples.write_examples(out, wrong=examples.mutants())  # the whole corpus
     return out
 
 
@@ -24,10 +20,7 @@ def graded_examples(example_dir):
 
 def make_submission(root, name, file, find, replace):
     """A copy of the reference with one find/replace patch in rnnlab/<file>."""
-    package = Path(root) / name / "rnnlab"
-    shutil.copytree(SOLUTIONS / "rnnlab", package, ignore=shutil.ignore_patterns("__pycache__"))
-    examples.apply_patch(package, {"name": name, "file": file, "find": find, "replace": replace})
-    return package.parent
+    return examples.write_mutant(root, {"name": name, "file": file, "find": find, "replace": replace})
 
 
 def lost_groups(result):

@@ -117,14 +117,11 @@ def test_otter_run_gives_rnnlab_scores(built, executed, tmp_path):
     autograder = zip_of["rnn_fundamentals"]
     questions = plugin_questions(autograder)
     notebook = built.out / "rnn_fundamentals.ipynb"
-    wrong = examples.wrong_examples()
     cases = {"reference": executed("rnn_fundamentals")[1],
              "stubs": submission_zip(tmp_path / "stubs.zip", notebook, built.out / "rnnlab")}
-    for example in [e for e in wrong if e["name"] in ("missing_bias", "softmax_overflow")]:
-        package = tmp_path / example["name"] / "rnnlab"
-        shutil.copytree(SOLUTIONS / "rnnlab", package, ignore=shutil.ignore_patterns("__pycache__"))
-        examples.apply_patch(package, example)
-        cases[example["name"]] = submission_zip(tmp_path / f"{example['name']}.zip", notebook, package)
+    for mutant in [m for m in examples.mutants() if m["name"] in ("missing_bias", "softmax_overflow")]:
+        package = examples.write_mutant(tmp_path, mutant) / "rnnlab"
+        cases[mutant["name"]] = submission_zip(tmp_path / f"{mutant['name']}.zip", notebook, package)
     scores = {}
     for name, submission in cases.items():
         with zipfile.ZipFile(submission) as archive:

@@ -1,13 +1,14 @@
 """The `rnnlab` command: a thin shell over release, engine and report."""
 import argparse
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import Progress
 
-from . import engine, examples, release, report
+from . import engine, examples, mutants, release, report
 from .paths import DIST, STUDENT
 
 
@@ -67,6 +68,20 @@ def cmd_examples(args):
     return 0
 
 
+def cmd_mutants(args):
+    console = Console()
+    corpus = [m for m in examples.mutants() if not args.only or m["name"] in args.only]
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="rnnlab-mutants-") as work, \
+            Progress(console=console, transient=True) as progress:
+        task = progress.add_task("grading mutants", total=len(corpus))
+        rows, groups = mutants.kill_matrix(work, corpus, jobs=args.jobs, on_result=lambda _: progress.advance(task))
+    for line in mutants.matrix_lines(rows, groups):
+        console.print(line, highlight=False, markup=False)
+    console.print(f"{mutants.summary(rows)}; graded in {time.perf_counter() - started:.0f} s (-j {args.jobs})")
+    return 0 if all(r.exact for r in rows) else 1
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="rnnlab", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -86,6 +101,11 @@ def main(argv=None):
     p = commands.add_parser("examples", help="write the example submissions (reference, stubs, wrong ones)")
     p.add_argument("out", type=Path)
     p.set_defaults(run=cmd_examples)
+
+    p = commands.add_parser("mutants", help="grade the mutant corpus and print the kill matrix")
+    p.add_argument("--only", nargs="+", metavar="NAME", help="grade only these mutants")
+    p.add_argument("-j", "--jobs", type=int, default=2, help="mutants graded at once")
+    p.set_defaults(run=cmd_mutants)
 
     args = parser.parse_args(argv)
     return args.run(args)

@@ -15,4 +15,4 @@ DIST = AUTOGRADER / "dist"  # otter autograder zips (generated, not committed)
 SOLUTIONS = REPO / "solutions"
 ASSIGNMENTS = REPO / "assignments"
 STUDENT = REPO / "student"
-EXAMPLES = REPO / "examples"
+MUTANTS = REPO / "tests" / "mutants"  # the mutant corpus: realistic mistakes as patches on the reference

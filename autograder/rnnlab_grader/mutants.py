@@ -1,0 +1,62 @@
+"""The kill matrix: each mutant of the corpus graded by the hidden graders, and where it lost.
+
+A mutant is killed when it loses points in at least one test group. It is charged exactly when
+it loses points in the groups it declares (`loses`) and in no others. Plain data in, plain
+data out; `print_matrix` is the only part that draws.
+"""
+from dataclasses import dataclass
+
+from . import engine, examples
+from .report import group_scores
+
+
+@dataclass
+class Row:
+    mutant: str
+    lost: set  # groups that lost points
+    expected: set  # groups the corpus says it loses
+
+    @property
+    def killed(self):
+        return bool(self.lost)
+
+    @property
+    def exact(self):
+        return self.lost == self.expected
+
+
+def lost_groups(result):
+    return {group for group, (score, most) in group_scores(result).items() if score < most}
+
+
+def kill_matrix(work_dir, corpus=None, jobs=2, on_result=None):
+    """Grade every mutant (written under WORK_DIR) and return (rows, groups) in corpus order."""
+    corpus = examples.mutants() if corpus is None else corpus
+    paths = [examples.write_mutant(work_dir, mutant) for mutant in corpus]
+    results = {r["name"]: r for r in engine.grade_batch(paths, jobs=jobs, on_result=on_result)}
+    rows = [Row(m["name"], lost_groups(results[m["name"]]), set(m["loses"])) for m in corpus]
+    groups = [t["group"] for t in engine.catalogue()]
+    return rows, list(dict.fromkeys(groups))
+
+
+def matrix_lines(rows, groups):
+    """Mutant x test group as text, one character a cell: x lost as declared, ! lost but not
+    declared, - declared but kept, . kept. Columns are numbered; a legend names them."""
+    columns = [g for g in groups if any(g in r.lost | r.expected for r in rows)]
+    width = max(len(r.mutant) for r in rows) + 1
+    numbers = [f"{n:>2}" for n in range(1, len(columns) + 1)]
+    lines = [" " * width + "".join(n[0] for n in numbers), " " * width + "".join(n[1] for n in numbers)]
+    for row in rows:
+        cells = "".join({(True, True): "x", (True, False): "!", (False, True): "-"}.get(
+            (g in row.lost, g in row.expected), ".") for g in columns)
+        verdict = "ok" if row.exact else ("SURVIVED" if not row.killed else "charged wrongly")
+        lines.append(f"{row.mutant:<{width}}{cells}  {verdict}")
+    lines += [f"{n:>3} {g}" for n, g in enumerate(columns, 1)]
+    return lines
+
+
+def summary(rows):
+    killed = sum(r.killed for r in rows)
+    exact = sum(r.exact for r in rows)
+    return (f"{killed}/{len(rows)} mutants killed ({100 * killed / max(len(rows), 1):.1f}%), "
+            f"{exact}/{len(rows)} charged exactly where declared")

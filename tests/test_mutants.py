@@ -1,0 +1,146 @@
+"""No false passes: every mutant of the corpus (tests/mutants/) is killed, and charged where it is.
+
+Two checks a mutant: the hidden graders take points from exactly the groups it declares
+(`loses`), and, without the graders, the mutant really behaves differently from the reference
+on the graded cases (else "killed" would be a false fail, not a caught mistake).
+"""
+import copy
+import importlib.util
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import lost_groups
+from rnnlab_grader import examples, worker
+from rnnlab_grader.contract import signature
+from rnnlab_grader.mutants import Row, matrix_lines, summary
+from rnnlab_grader.paths import GRADERS, SOLUTIONS
+
+sys.path.insert(0, str(GRADERS))
+import tables  # noqa: E402  (the graders' declared cases)
+
+MUTANTS = examples.mutants()
+
+
+def test_the_corpus_is_large_and_covers_every_graded_function():
+    from rnnlab_grader import engine
+    graded = {t["group"] for t in engine.catalogue()}
+    declared = {g for m in MUTANTS for g in m["loses"]}
+    assert len(MUTANTS) >= 80
+    assert graded <= declared, f"functions no mutant breaks: {sorted(graded - declared)}"
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m["name"])
+def test_each_mutant_is_killed_and_loses_exactly_its_groups(graded_examples, mutant):
+    result = graded_examples[mutant["name"]]
+    assert lost_groups(result), "SURVIVED: the graders gave this mutant full marks"
+    assert lost_groups(result) == set(mutant["loses"])
+    # The feedback names the function that is wrong.
+    for test in result["tests"]:
+        if test["score"] < test["max_score"]:
+            assert test["output"].startswith(test["extra_data"]["group"].split(".")[1]), test["output"]
+
+
+def test_kill_matrix_marks_survivors_and_wrong_charges():
+    rows = [Row("fine", {"a.f"}, {"a.f"}), Row("survivor", set(), {"a.f"}), Row("spread", {"a.f", "a.g"}, {"a.f"})]
+    lines = matrix_lines(rows, ["a.f", "a.g", "a.h"])
+    assert lines[2:5] == ["fine     x.  ok", "survivor -.  SURVIVED", "spread   x!  charged wrongly"]
+    assert summary(rows).startswith("2/3 mutants killed (66.7%), 1/3 charged exactly")
+
+
+# ---------------------------------------------------------------------------
+# Each mutant behaves differently from the reference, seen without the graders
+
+
+def load_package(path, name):
+    """Import the rnnlab package at PATH under another name, beside the reference."""
+    spec = importlib.util.spec_from_file_location(name, path / "__init__.py", submodule_search_locations=[str(path)])
+    package = importlib.util.module_from_spec(spec)
+    sys.modules[name] = package
+    spec.loader.exec_module(package)
+    return package
+
+
+def function(package, qualname):
+    module, name = qualname.split(".")
+    return getattr(importlib.import_module(f"{package.__name__}.{module}"), name)
+
+
+def resolved(args):
+    return tuple(worker.STEPS[a.name] if isinstance(a, worker.Step) else a for a in args)
+
+
+def observe(package, case):
+    """What a case sees of a package: the outputs (not caches) and the inputs after the call."""
+    args = copy.deepcopy(resolved(case.inputs()))
+    try:
+        if case.forward:  # a backward: fed its own forward's cache and a fixed upstream gradient
+            forward, backward = function(package, case.forward), function(package, case.function)
+            outputs = dict(zip(signature(case.forward).returns, forward(*args)))
+            rng = np.random.default_rng(0)
+            upstream = [rng.standard_normal(np.shape(outputs[name[1:]]))
+                        for name in signature(case.function).args if name != "cache"]
+            seen = backward(*upstream, outputs["cache"])
+        else:
+            seen = function(package, case.function)(*args)
+        returns = signature(case.function).returns
+        seen = seen if len(returns) > 1 else (seen,)
+        outputs = [v for r, v in zip(returns, seen) if r not in signature(case.function).opaque]
+    except Exception as error:  # a mutant may crash where the reference does not
+        return f"raised {type(error).__name__}"
+    return outputs, [a for a in args if not callable(a)]
+
+
+def leaves(value):
+    if isinstance(value, dict):
+        return [leaf for key in sorted(value) for leaf in leaves(value[key])]
+    if isinstance(value, (list, tuple)):
+        return [leaf for item in value for leaf in leaves(item)]
+    return [value]
+
+
+def differs(a, b):
+    if isinstance(a, str) or isinstance(b, str):
+        return a != b
+    a, b = leaves(a), leaves(b)
+    if len(a) != len(b):
+        return True
+    for x, y in zip(a, b):
+        if isinstance(x, str) or isinstance(y, str):
+            if x != y:
+                return True
+            continue
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        if x.shape != y.shape or not np.allclose(x, y, rtol=1e-12, atol=1e-12, equal_nan=True):
+            return True
+    return False
+
+
+def keras_cases():
+    import test_keras_models as cases  # noqa: the graders' Keras cases
+    for cell, input_dim, units, bidirectional, merge_mode, return_sequences, seq_len in cases.LAYER_CASES:
+        yield ("keras_models.recurrent_layer", (cell, units, bidirectional, merge_mode, return_sequences),
+               (seq_len, input_dim))
+    for case in cases.CLASSIFIER_CASES:
+        yield "keras_models.build_sequence_classifier", case, None
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return load_package(SOLUTIONS / "rnnlab", "rnnlab_reference")
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m["name"])
+def test_each_mutant_changes_behaviour(mutant, reference, tmp_path):
+    package = load_package(examples.write_mutant(tmp_path, mutant) / "rnnlab", f"mutant_{mutant['name']}")
+    module = mutant["file"].removesuffix(".py")
+    if module == "keras_models":
+        def summary(package, name, args, shape):
+            return str(worker._summarize_keras(function(package, name)(*args), shape))
+        assert any(summary(reference, *case) != summary(package, *case) for case in keras_cases())
+        return
+    cases = [c for c in tables.VALUES + tables.GRADIENTS + tables.UNTOUCHED if c.function.startswith(f"{module}.")]
+    assert cases, f"no graded case for {module}"
+    assert any(differs(observe(reference, case), observe(package, case)) for case in cases), \
+        "the mutant behaves like the reference on every graded case"
