@@ -1,5 +1,10 @@
 """The hidden graders, proven both ways: full marks for right code, lost points for each mistake."""
-from rnnlab_grader import engine
+import sys
+
+import numpy as np
+
+from rnnlab_grader import engine, reference
+from rnnlab_grader.paths import GRADERS
 
 
 def test_reference_scores_full_marks(graded_examples):
@@ -28,3 +33,15 @@ def test_every_grader_test_has_points_and_a_group():
     assert len(tests) >= 40
     assert all(t["points"] > 0 and t["group"].count(".") == 1 for t in tests)
     assert len({t["name"] for t in tests}) == len(tests), "test names must be unique"
+
+
+def test_greedy_decoding_cases_are_informative():
+    """Random weights often make a decoder say one word forever; then feeding back the
+    prediction, carrying the state or reading the encoder would change nothing."""
+    sys.path.insert(0, str(GRADERS))
+    import tables
+    decode = reference.function("architectures.greedy_decode")
+    for case in [c for c in tables.VALUES if c.function == "architectures.greedy_decode"]:
+        words = decode(*case.inputs())
+        assert len(np.unique(words)) >= 3, case.label
+        assert len({tuple(row) for row in words}) >= 2, case.label

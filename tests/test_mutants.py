@@ -122,8 +122,12 @@ def keras_cases():
     for cell, input_dim, units, bidirectional, merge_mode, return_sequences, seq_len in cases.LAYER_CASES:
         yield ("keras_models.recurrent_layer", (cell, units, bidirectional, merge_mode, return_sequences),
                (seq_len, input_dim))
-    for case in cases.CLASSIFIER_CASES:
-        yield "keras_models.build_sequence_classifier", case, None
+    builders = {"build_sequence_classifier": cases.CLASSIFIER_CASES, "build_text_classifier": cases.TEXT_CASES,
+                "build_tagger": cases.TEXT_CASES, "build_translator": cases.TRANSLATOR_CASES,
+                "build_cnn_classifier": cases.CNN_CASES}
+    for builder, builder_cases in builders.items():
+        for case in builder_cases:
+            yield f"keras_models.{builder}", case, None
 
 
 @pytest.fixture(scope="module")

@@ -31,12 +31,23 @@ FORWARD_CASES = {
     "bidirectional_gru_ave": ("gru", "ave", {"N": 2, "T": 6, "D": 5, "H": 4}, True),
     "bidirectional_lstm_concat": ("lstm", "concat", {"N": 2, "T": 5, "D": 3, "H": 4}, True),
 }
+# name -> (stride, padding, dims): architectures.conv1d_forward against keras.layers.Conv1D
+CONV_CASES = {
+    "conv1d_valid": (1, "valid", {"N": 2, "T": 9, "D": 3, "K": 3, "F": 4}),
+    "conv1d_valid_stride2": (2, "valid", {"N": 2, "T": 8, "D": 2, "K": 3, "F": 3}),
+    "conv1d_same_even_kernel": (1, "same", {"N": 2, "T": 7, "D": 3, "K": 4, "F": 2}),
+    "conv1d_same_stride2": (2, "same", {"N": 3, "T": 9, "D": 2, "K": 3, "F": 4}),
+    "conv1d_same_stride3": (3, "same", {"N": 2, "T": 10, "D": 3, "K": 2, "F": 3}),
+    "conv1d_causal": (1, "causal", {"N": 2, "T": 6, "D": 2, "K": 3, "F": 3}),
+}
 COUNT_GRID = [(cell, D, H, bidirectional) for cell in GATE_BLOCKS for D, H in ((3, 5), (16, 32), (1, 1))
               for bidirectional in (False, True)]
 
 
 def forward_function(name):
     """The graded function a forward fixture belongs to, e.g. "lstm.lstm_forward"."""
+    if name in CONV_CASES:
+        return "architectures.conv1d_forward"
     cell, merge_mode, _, _ = FORWARD_CASES[name]
     return FORWARD["bidirectional" if merge_mode else cell]
 
@@ -94,6 +105,23 @@ def keras_forward(name, arrays):
     return np.asarray(layer(arrays["x"], initial_state=state))
 
 
+def conv_fixture(name, seed):
+    """Arguments of conv1d_forward for one case (float32) and what Keras' Conv1D computes."""
+    import keras
+
+    stride, padding, dims = CONV_CASES[name]
+    rng = np.random.default_rng(seed)
+    N, T, D, K, F = (dims[k] for k in "NTDKF")
+    arrays = {"x": rng.standard_normal((N, T, D)), "W": rng.standard_normal((K, D, F)) / np.sqrt(K * D),
+              "b": rng.standard_normal(F) * 0.3}
+    arrays = {k: v.astype(np.float32) for k, v in arrays.items()}
+    layer = keras.layers.Conv1D(F, K, strides=stride, padding=padding)
+    layer.build(arrays["x"].shape)
+    layer.set_weights([arrays["W"], arrays["b"]])
+    return {**arrays, "stride": np.array(stride), "padding": np.array(padding),
+            "keras_output": np.asarray(layer(arrays["x"]))}
+
+
 def keras_count(cell, input_dim, units, bidirectional):
     import keras
 
@@ -110,6 +138,8 @@ def make_fixtures():
     for seed, name in enumerate(FORWARD_CASES):
         arrays = forward_inputs(name, seed)
         forwards[name] = {**arrays, "keras_output": keras_forward(name, arrays)}
+    for seed, name in enumerate(CONV_CASES, start=len(FORWARD_CASES)):
+        forwards[name] = conv_fixture(name, seed)
     counts = [[cell, D, H, bidirectional, keras_count(cell, D, H, bidirectional)]
               for cell, D, H, bidirectional in COUNT_GRID]
     return forwards, counts

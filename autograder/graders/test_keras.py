@@ -5,7 +5,7 @@ tests need no TensorFlow in the grading process.
 """
 import pytest
 
-from keras_fixtures import FORWARD_CASES, forward_function, load_counts, load_fixture
+from keras_fixtures import CONV_CASES, FORWARD_CASES, forward_function, load_counts, load_fixture
 from rnnlab_grader.checks import Case, charged_once, check_exact, check_keras
 
 # Keras computes in float32; an independent float32 implementation differs by < 3e-7 here
@@ -17,7 +17,7 @@ KERAS_TOLERANCE = 1e-5
     pytest.param(name, id=name, marks=pytest.mark.grade(
         group=forward_function(name), points=2,
         name=f"{forward_function(name).split('.')[1]}: equals Keras ({name})"))
-    for name in FORWARD_CASES])
+    for name in [*FORWARD_CASES, *CONV_CASES]])
 def test_forward_equals_keras(student, fixture):
     case = Case(forward_function(fixture), build=None, dims={})
     charged_once(lambda student, case: check_keras(student, case.function, load_fixture(fixture), KERAS_TOLERANCE),

@@ -61,3 +61,85 @@ def test_build_sequence_classifier(student, case):
     expected = {"layers": recurrent["layers"] + [dense], "output_shape": [None, num_classes],
                 "params": recurrent["layers"][0]["params"] + dense["params"]}
     check_keras_model(student, "keras_models.build_sequence_classifier", case, expected)
+
+
+# -- Session 3: models on token ids ---------------------------------------------------
+
+def dense(inputs, units, sequences=False):
+    return {"class": "Dense", "units": units, "activation": "softmax", "params": inputs * units + units,
+            "output_shape": [None, None, units] if sequences else [None, units]}
+
+
+def embedding(vocab_size, embed_dim, mask_zero):
+    return {"class": "Embedding", "params": vocab_size * embed_dim, "mask_zero": mask_zero}
+
+
+TEXT_CASES = [  # cell, vocab_size, embed_dim, units, classes or tags, bidirectional
+    ("lstm", 50, 16, 32, 2, False),
+    ("gru", 30, 3, 5, 4, True),
+    ("rnn", 12, 3, 5, 3, False),
+]
+
+
+def text_model(case, sequences):
+    cell, vocab_size, embed_dim, units, classes, bidirectional = case
+    recurrent, width = recurrent_summary(cell, embed_dim, units, bidirectional, "concat", sequences, None)
+    layers = [embedding(vocab_size, embed_dim, True), *recurrent["layers"], dense(width, classes, sequences)]
+    return {"layers": layers, "output_shape": [None, None, classes] if sequences else [None, classes]}
+
+
+@pytest.mark.parametrize("case", [
+    pytest.param(case, id="-".join(map(str, case)), marks=pytest.mark.grade(
+        group="keras_models.build_text_classifier", points=2,
+        name=f"build_text_classifier: layers, mask, shapes, parameters {case}")) for case in TEXT_CASES])
+def test_build_text_classifier(student, case):
+    check_keras_model(student, "keras_models.build_text_classifier", case, text_model(case, sequences=False))
+
+
+@pytest.mark.parametrize("case", [
+    pytest.param(case, id="-".join(map(str, case)), marks=pytest.mark.grade(
+        group="keras_models.build_tagger", points=2,
+        name=f"build_tagger: layers, mask, shapes, parameters {case}")) for case in TEXT_CASES])
+def test_build_tagger(student, case):
+    check_keras_model(student, "keras_models.build_tagger", case, text_model(case, sequences=True))
+
+
+TRANSLATOR_CASES = [  # cell, src_vocab, tgt_vocab, embed_dim, units
+    ("lstm", 20, 25, 16, 32),
+    ("gru", 11, 14, 3, 5),
+    ("rnn", 9, 7, 3, 5),
+]
+
+
+@pytest.mark.parametrize("case", [
+    pytest.param(case, id="-".join(map(str, case)), marks=pytest.mark.grade(
+        group="keras_models.build_translator", points=2,
+        name=f"build_translator: layers, shapes, parameters {case}")) for case in TRANSLATOR_CASES])
+def test_build_translator(student, case):
+    cell, src_vocab, tgt_vocab, embed_dim, units = case
+    recurrent = COUNTS[(cell, embed_dim, units, False)]
+    expected = {"classes": sorted(["Embedding", "Embedding", KERAS_LAYER[cell], KERAS_LAYER[cell], "Dense"]),
+                "output_shape": [None, None, tgt_vocab],
+                "params": (src_vocab + tgt_vocab) * embed_dim + 2 * recurrent + units * tgt_vocab + tgt_vocab}
+    check_keras_model(student, "keras_models.build_translator", case, expected)
+
+
+CNN_CASES = [  # vocab_size, embed_dim, filters, kernel_size, num_classes, padding, strides
+    (40, 8, 6, 3, 2, "valid", 1),
+    (25, 4, 5, 4, 3, "same", 2),
+    (30, 6, 3, 2, 2, "causal", 1),
+]
+
+
+@pytest.mark.parametrize("case", [
+    pytest.param(case, id="-".join(map(str, case)), marks=pytest.mark.grade(
+        group="keras_models.build_cnn_classifier", points=2,
+        name=f"build_cnn_classifier: layers, shapes, parameters {case}")) for case in CNN_CASES])
+def test_build_cnn_classifier(student, case):
+    vocab_size, embed_dim, filters, kernel_size, num_classes, padding, strides = case
+    conv = {"class": "Conv1D", "filters": filters, "kernel_size": [kernel_size], "strides": [strides],
+            "padding": padding, "activation": "relu", "params": kernel_size * embed_dim * filters + filters}
+    layers = [embedding(vocab_size, embed_dim, False), conv, {"class": "GlobalMaxPooling1D", "params": 0},
+              dense(filters, num_classes)]
+    check_keras_model(student, "keras_models.build_cnn_classifier", case,
+                      {"layers": layers, "output_shape": [None, num_classes]})

@@ -80,6 +80,28 @@ class Inputs:
         mask.flat[0] = True
         return mask
 
+    def lengths(self, batch_axis, time_axis):
+        """(N,) sequence lengths in [1, T], all different where N allows, the first one T."""
+        T = self.dims[time_axis]
+        lengths = self.rng.permutation(np.arange(T, 0, -1))[:self.dims[batch_axis]]
+        lengths = np.resize(lengths, self.dims[batch_axis])
+        lengths[0] = T
+        return lengths
+
+    def padded_ids(self, high_axis, lengths, time_axis):
+        """(N, T) ids in [3, V) (not PAD, START or END) up to each length, PAD (0) after it."""
+        T = self.dims[time_axis]
+        ids = self.rng.integers(3, self.dims[high_axis], size=(len(lengths), T))
+        return np.where(np.arange(T) < lengths[:, None], ids, 0)
+
+    def params(self, shapes):
+        """A dict of parameters: biases ("b...") scaled by 0.3, the rest by 1/sqrt(fan-in)."""
+        params = {}
+        for name, shape in shapes.items():
+            scale = 0.3 if name.startswith("b") else 1.0 / np.sqrt(np.prod(shape[:-1]))
+            params[name] = (scale * self.rng.standard_normal(shape)).astype(self.dtype)
+        return params
+
 
 @dataclass(frozen=True)
 class Case:
@@ -395,12 +417,12 @@ def numeric_gradient(objective, args, position, step=FD_STEP):
 
 
 def fixture_args(fixture, names):
-    """Arguments by name from a stored fixture: 'params_fwd.Wx' keys make dicts, text arrays strings."""
+    """Arguments by name from a stored fixture: 'params_fwd.Wx' keys make dicts, 0-d arrays scalars."""
     args = []
     for name in names:
         if name in fixture:
             value = fixture[name]
-            args.append(str(value) if value.dtype.kind == "U" else value)
+            args.append(value.item() if value.ndim == 0 else value)  # text and integer settings
         else:
             prefix = f"{name}."
             args.append({k[len(prefix):]: v for k, v in fixture.items() if k.startswith(prefix)} or None)
@@ -448,3 +470,60 @@ def _compare_summary(got, expected, context, where_):
             _compare_summary(got.get("inner", {}), value, context, f"{where_}'s wrapped layer")
         elif got.get(key) != value:
             raise GradingFailure(f"{context}{where_} has {key} {got.get(key)!r}, expected {value!r}")
+
+
+# ---------------------------------------------------------------------------
+# Training runs
+
+
+@dataclass(frozen=True)
+class Training:
+    """A short training run: the student's loss drives Adam on a fixed task, then the student's
+    forward must reach `target` accuracy on held-out data.
+
+    `task()` returns a dict: "shapes" (parameter name -> shape), "batches" (list of tuples of the
+    loss' arguments before params), "settings" (the arguments after params, e.g. (cell,)),
+    "inputs" (the predictor's arguments before params), "accuracy" (predictions -> float).
+    """
+
+    function: str  # the loss, e.g. "architectures.many_to_one_loss"
+    predict: str  # e.g. "architectures.many_to_one_forward" (logits first) or greedy_decode
+    task: object
+    steps: int
+    lr: float
+    target: float
+    points: float = 3.0
+    note: str = ""
+    predict_settings: tuple = ()  # arguments of the predictor after params, when not the loss' settings
+
+    @property
+    def name(self):
+        return self.function.split(".")[1]
+
+    @property
+    def forward(self):
+        return None
+
+
+def check_training(student, case):
+    """Train with the student's loss and gradients, and measure the student's predictions."""
+    task = case.task()
+    params = reference.function("architectures.init_params")(task["shapes"], seed=0)
+    adam = reference.function("optim.Adam")(params, lr=case.lr)
+    settings = task["settings"]
+    context = f"{case.name} trained {case.steps} Adam steps ({case.note}): "
+    for step in range(case.steps):
+        args = task["batches"][step % len(task["batches"])] + (params,) + settings
+        loss, dparams = _call(student, case.function, args, context)
+        if not (isinstance(dparams, dict) and set(dparams) == set(params)) or any(
+                np.shape(dparams[name]) != params[name].shape for name in params):
+            raise GradingFailure(f"{context}dparams should be a dict with the keys and shapes of params")
+        if not np.isfinite(loss):
+            raise GradingFailure(f"{context}the loss became {loss} at step {step}")
+        adam.step({name: np.asarray(dparams[name], dtype=np.float64) for name in params})
+    predictions = _call(student, case.predict, task["inputs"] + (params,) + (case.predict_settings or settings),
+                        context)
+    accuracy = task["accuracy"](predictions[0] if isinstance(predictions, tuple) else predictions)
+    if not accuracy >= case.target:
+        raise GradingFailure(f"{context}held-out accuracy {accuracy:.2f}, expected at least {case.target:.2f} "
+                             f"(right code gets there with the same data, seed and steps)")

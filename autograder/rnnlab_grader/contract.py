@@ -57,12 +57,42 @@ SIGNATURES = {
     "bidirectional.bidirectional_backward": _sig("dh cache", "dx dh0_fwd dh0_bwd grads_fwd grads_bwd",
                                                  dx="NTD", dh0_fwd="NH", dh0_bwd="NH"),
     "bidirectional.count_params": _sig("cell input_dim units bidirectional", "count"),
+    "architectures.last_state": _sig("h lengths", "out", out="NH"),
+    "architectures.last_state_backward": _sig("dout lengths T", "dh", dh="NTH"),
+    "architectures.many_to_one_forward": _sig("ids lengths params cell", "logits cache", "cache", logits="NC"),
+    "architectures.many_to_one_backward": _sig("dlogits cache", "dparams"),
+    "architectures.many_to_one_loss": _sig("ids lengths y params cell", "loss dparams"),
+    "architectures.tagger_forward": _sig("ids params cell", "logits cache", "cache", logits="NTK"),
+    "architectures.tagger_backward": _sig("dlogits cache", "dparams"),
+    "architectures.tagger_loss": _sig("ids tags mask params cell", "loss dparams"),
+    "architectures.decoder_inputs": _sig("tgt", "tgt_in", tgt_in="NT"),
+    "architectures.seq2seq_forward": _sig("src src_lengths tgt_in params cell", "logits cache", "cache",
+                                          logits="NTV"),
+    "architectures.seq2seq_backward": _sig("dlogits cache", "dparams"),
+    "architectures.seq2seq_loss": _sig("src src_lengths tgt params cell", "loss dparams"),
+    "architectures.greedy_decode": _sig("src src_lengths params max_len cell", "words", words="NT"),
+    "architectures.conv1d_padding": _sig("T kernel_size stride padding", "left right"),
+    "architectures.conv1d_forward": _sig("x W b stride padding", "out cache", "cache", out="NTF"),
+    "architectures.conv1d_backward": _sig("dout cache", "dx dW db", dx="NTD", dW="KDF", db="F"),
+    "architectures.cnn_classifier_forward": _sig("ids params stride padding", "logits cache", "cache",
+                                                 logits="NC"),
+    "architectures.cnn_classifier_backward": _sig("dlogits cache", "dparams"),
+    "architectures.cnn_classifier_loss": _sig("ids y params stride padding", "loss dparams"),
     "keras_models.recurrent_layer": _sig("cell units bidirectional merge_mode return_sequences", "layer",
                                          keras=True),
     "keras_models.build_sequence_classifier": _sig(
         "cell seq_len input_dim units num_classes bidirectional merge_mode", "model", keras=True),
+    "keras_models.build_text_classifier": _sig("cell vocab_size embed_dim units num_classes bidirectional",
+                                               "model", keras=True),
+    "keras_models.build_tagger": _sig("cell vocab_size embed_dim units num_tags bidirectional", "model", keras=True),
+    "keras_models.build_translator": _sig("cell src_vocab tgt_vocab embed_dim units", "model", keras=True),
+    "keras_models.build_cnn_classifier": _sig("vocab_size embed_dim filters kernel_size num_classes padding strides",
+                                              "model", keras=True),
 }
 
+
+CELL_FORWARDS = ("rnn.rnn_forward", "lstm.lstm_forward", "gru.gru_forward")
+CELL_BACKWARDS = ("rnn.rnn_backward", "lstm.lstm_backward", "gru.gru_backward")
 
 # The functions each graded function may build on. When a check fails, it runs again with these
 # computed by the reference (checks.charged_once), so that a mistake is charged only where it is.
@@ -75,8 +105,38 @@ USES = {
     "gru.gru_step_forward": ("layers.sigmoid",),
     "gru.gru_forward": ("gru.gru_step_forward",),
     "gru.gru_backward": ("gru.gru_step_backward",),
-    "bidirectional.bidirectional_forward": ("rnn.rnn_forward", "lstm.lstm_forward", "gru.gru_forward"),
-    "bidirectional.bidirectional_backward": ("rnn.rnn_backward", "lstm.lstm_backward", "gru.gru_backward"),
+    "bidirectional.bidirectional_forward": CELL_FORWARDS,
+    "bidirectional.bidirectional_backward": CELL_BACKWARDS,
+    # Session 3. A model's forward and backward are delegated together (a reference cache is
+    # opaque to student code), so a loss is charged once for mistakes in the model it scores.
+    "architectures.many_to_one_forward": CELL_FORWARDS + ("layers.embedding_forward", "layers.affine_forward",
+                                                          "architectures.last_state"),
+    "architectures.many_to_one_backward": CELL_BACKWARDS + ("layers.embedding_backward", "layers.affine_backward",
+                                                            "architectures.last_state_backward"),
+    "architectures.many_to_one_loss": ("architectures.many_to_one_forward", "architectures.many_to_one_backward",
+                                       "layers.softmax_cross_entropy"),
+    "architectures.tagger_forward": CELL_FORWARDS + ("layers.embedding_forward", "layers.temporal_affine_forward"),
+    "architectures.tagger_backward": CELL_BACKWARDS + ("layers.embedding_backward",
+                                                       "layers.temporal_affine_backward"),
+    "architectures.tagger_loss": ("architectures.tagger_forward", "architectures.tagger_backward",
+                                  "layers.temporal_softmax_cross_entropy"),
+    "architectures.seq2seq_forward": CELL_FORWARDS + ("layers.embedding_forward", "layers.temporal_affine_forward",
+                                                      "architectures.last_state"),
+    "architectures.seq2seq_backward": CELL_BACKWARDS + ("layers.embedding_backward",
+                                                        "layers.temporal_affine_backward",
+                                                        "architectures.last_state_backward"),
+    "architectures.seq2seq_loss": ("architectures.decoder_inputs", "architectures.seq2seq_forward",
+                                   "architectures.seq2seq_backward", "layers.temporal_softmax_cross_entropy"),
+    "architectures.greedy_decode": CELL_FORWARDS + ("rnn.rnn_step_forward", "lstm.lstm_step_forward",
+                                                    "gru.gru_step_forward", "layers.embedding_forward",
+                                                    "architectures.last_state"),
+    "architectures.conv1d_forward": ("architectures.conv1d_padding",),
+    "architectures.cnn_classifier_forward": ("layers.embedding_forward", "layers.affine_forward",
+                                             "architectures.conv1d_forward"),
+    "architectures.cnn_classifier_backward": ("layers.embedding_backward", "layers.affine_backward",
+                                              "architectures.conv1d_backward"),
+    "architectures.cnn_classifier_loss": ("architectures.cnn_classifier_forward",
+                                          "architectures.cnn_classifier_backward", "layers.softmax_cross_entropy"),
 }
 
 

@@ -26,7 +26,7 @@ BEGIN = re.compile(r"^(\s*)# BEGIN SOLUTION\s*$")
 END = re.compile(r"^\s*# END SOLUTION\s*$")
 DEF = re.compile(r"^\s*def (\w+)\(")
 # Copied from solutions/ as they are (besides the stubbed package).
-PLAIN_FILES = ["README.md", "pytest.ini"]
+PLAIN_FILES = ["README.md", "DATA.md", "pytest.ini"]
 
 
 class ReleaseError(Exception):

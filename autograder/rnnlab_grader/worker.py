@@ -198,15 +198,19 @@ def _summarize_keras(value, input_shape):
         value = keras.Sequential([keras.Input(shape=tuple(input_shape)), value])
     if not isinstance(value, keras.Model):
         raise TypeError(f"should return a Keras model or layer, got {type(value).__name__}")
-    return {"layers": [_summarize_layer(layer) for layer in value.layers],
-            "output_shape": list(value.outputs[0].shape), "params": int(value.count_params())}
+    layers = [_summarize_layer(layer) for layer in value.layers]
+    return {"layers": layers, "output_shape": list(value.outputs[0].shape), "params": int(value.count_params()),
+            # what a functional model holds, in whatever order it was built
+            "classes": sorted(layer["class"] for layer in layers if layer["class"] != "InputLayer")}
 
 
 def _summarize_layer(layer):
     summary = {"class": type(layer).__name__, "params": int(layer.count_params())}
-    for setting in ("units", "return_sequences", "merge_mode"):
+    for setting in ("units", "return_sequences", "merge_mode", "mask_zero", "filters", "kernel_size",
+                    "strides", "padding"):
         if hasattr(layer, setting):
-            summary[setting] = getattr(layer, setting)
+            value = getattr(layer, setting)
+            summary[setting] = list(value) if isinstance(value, tuple) else value
     if hasattr(layer, "activation"):
         summary["activation"] = getattr(layer.activation, "__name__", str(layer.activation))
     if hasattr(layer, "forward_layer"):  # Bidirectional

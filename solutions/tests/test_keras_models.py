@@ -39,3 +39,23 @@ def test_build_sequence_classifier_ends_in_softmax(keras_models):
     assert [type(layer).__name__ for layer in model.layers] == ["SimpleRNN", "Dense"]
     assert model.outputs[0].shape == (None, 4)
     assert model.count_params() == 45 + 5 * 4 + 4
+
+
+def test_text_classifier_and_tagger_mask_the_padding(keras, keras_models):
+    import numpy as np
+    classifier = keras_models.build_text_classifier("gru", 10, 4, 5, 3)
+    tagger = keras_models.build_tagger("lstm", 10, 4, 5, 6)
+    ids = np.array([[3, 4, 5, 0, 0]])
+    padded_more = np.array([[3, 4, 5, 0, 0, 0, 0]])
+    assert classifier(ids).shape == (1, 3) and tagger(ids).shape == (1, 5, 6)
+    # The mask makes the padding invisible: more of it changes nothing.
+    np.testing.assert_allclose(classifier(ids), classifier(padded_more), atol=1e-6)
+
+
+def test_translator_and_cnn_classifier_shapes(keras, keras_models):
+    import numpy as np
+    translator = keras_models.build_translator("gru", 8, 9, 4, 5)
+    assert translator([np.array([[3, 4, 0]]), np.array([[1, 5, 6, 7]])]).shape == (1, 4, 9)
+    cnn = keras_models.build_cnn_classifier(10, 4, 6, 3, 2, padding="same")
+    assert cnn(np.array([[3, 4, 5, 6]])).shape == (1, 2)
+    assert cnn.count_params() == 10 * 4 + (3 * 4 * 6 + 6) + (6 * 2 + 2)

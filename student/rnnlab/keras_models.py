@@ -6,8 +6,18 @@ Builders return uncompiled models, so that the notebook chooses optimiser and lo
 Session 2:
     recurrent_layer(cell, units, ...)          one SimpleRNN / LSTM / GRU layer, optionally Bidirectional
     build_sequence_classifier(cell, ...)       many-to-one: sequence -> recurrent layer -> softmax
+
+Session 3 (token ids in, PAD = 0 masked by the Embedding where a recurrent layer follows):
+    build_text_classifier(cell, ...)           many-to-one: ids -> embedding -> recurrent -> softmax
+    build_tagger(cell, ...)                    many-to-many: a softmax over tags at every step
+    build_translator(cell, ...)                encoder-decoder trained with teacher forcing
+    translate(model, src, max_len)             its greedy inference loop (given)
+    build_cnn_classifier(...)                  ids -> embedding -> Conv1D -> max over time -> softmax
 """
 import keras
+import numpy as np
+
+from .data import START
 
 LAYERS = {"rnn": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
 
@@ -47,3 +57,84 @@ def build_sequence_classifier(cell, seq_len, input_dim, units, num_classes, bidi
     """
     # TODO: implement build_sequence_classifier (see the docstring).
     raise NotImplementedError("build_sequence_classifier")
+
+
+def build_text_classifier(cell, vocab_size, embed_dim, units, num_classes, bidirectional=False):
+    """A many-to-one text classifier on padded token ids.
+
+    ids (N, T) -> Embedding(vocab_size, embed_dim, mask_zero=True) -> recurrent_layer(cell, units,
+    bidirectional) -> Dense(num_classes, softmax) -> (N, C). The mask makes the recurrent layer
+    skip the padding, so its output is the state after the last real token.
+
+    Returns:
+        an uncompiled keras.Sequential starting with keras.Input(shape=(None,), dtype="int32").
+    """
+    # TODO: implement build_text_classifier (see the docstring).
+    raise NotImplementedError("build_text_classifier")
+
+
+def build_tagger(cell, vocab_size, embed_dim, units, num_tags, bidirectional=False):
+    """A synced many-to-many tagger: one softmax over tags at every step.
+
+    ids (N, T) -> Embedding(mask_zero=True) -> recurrent_layer(..., return_sequences=True)
+    -> Dense(num_tags, softmax) applied at every step -> (N, T, K).
+
+    Returns:
+        an uncompiled keras.Sequential starting with keras.Input(shape=(None,), dtype="int32").
+    """
+    # TODO: implement build_tagger (see the docstring).
+    raise NotImplementedError("build_tagger")
+
+
+def build_translator(cell, src_vocab, tgt_vocab, embed_dim, units):
+    """An encoder-decoder for teacher-forced training: inputs [src (N, S), tgt_in (N, T)].
+
+    encoder: Embedding(src_vocab, embed_dim, mask_zero=True) -> recurrent layer with
+        return_state=True; its final state(s) (h, or [h, c] for an LSTM) start the decoder.
+    decoder: Embedding(tgt_vocab, embed_dim, mask_zero=True) -> recurrent layer with
+        return_sequences=True from those states -> Dense(tgt_vocab, softmax) -> (N, T, V_tgt).
+
+    Returns:
+        an uncompiled keras.Model with inputs [src, tgt_in] (int32, any lengths).
+    """
+    # TODO: implement build_translator (see the docstring).
+    raise NotImplementedError("build_translator")
+
+
+def translate(model, src, max_len):
+    """Greedy decoding with a model from build_translator: feed back the best word each step.
+
+    The decoder input starts as [START, PAD, ...]; after step t the chosen word is written at
+    t + 1. Masked (PAD) steps come after t, so they never change the output at step t.
+
+    Args:
+        model: trained, from build_translator.
+        src: (N, S) source ids.
+        max_len: T, words to produce.
+
+    Returns:
+        (N, T) int64 predicted ids.
+    """
+    tgt_in = np.zeros((len(src), max_len), dtype=np.int32)
+    tgt_in[:, 0] = START
+    words = np.zeros((len(src), max_len), dtype=np.int64)
+    for t in range(max_len):
+        probs = model([src, tgt_in], training=False)
+        words[:, t] = np.argmax(np.asarray(probs)[:, t], axis=-1)
+        if t + 1 < max_len:
+            tgt_in[:, t + 1] = words[:, t]
+    return words
+
+
+def build_cnn_classifier(vocab_size, embed_dim, filters, kernel_size, num_classes, padding="valid", strides=1):
+    """A CNN text classifier, the convolutional counterpart of build_text_classifier.
+
+    ids (N, T) -> Embedding(vocab_size, embed_dim) -> Conv1D(filters, kernel_size, strides,
+    padding, relu) -> GlobalMaxPooling1D -> Dense(num_classes, softmax) -> (N, C).
+    (No mask: Conv1D does not take one; the padding ids get an embedding like any word.)
+
+    Returns:
+        an uncompiled keras.Sequential starting with keras.Input(shape=(None,), dtype="int32").
+    """
+    # TODO: implement build_cnn_classifier (see the docstring).
+    raise NotImplementedError("build_cnn_classifier")

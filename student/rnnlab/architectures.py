@@ -1,0 +1,417 @@
+"""Session 3: architectures, built from the layers and cells of Sessions 1 and 2.
+
+    many-to-one    ids -> embedding -> recurrent layer -> last real state -> affine -> class scores
+    many-to-many   ids -> embedding -> recurrent layer -> affine at every step -> tag scores
+    (synced)
+    encoder-       source -> encoder; its last real state starts the decoder, which reads
+    decoder        <s> y_1 .. y_{T-1} (teacher forcing) and scores y_1 .. y_T
+    CNN            ids -> embedding -> Conv1D -> ReLU -> max over time -> affine -> class scores
+
+Parameters are flat dicts of arrays (so `optim.Adam` trains them), named as in Keras:
+the recurrent layer's {"Wx", "Wh", "b"} in the layout of its cell ("rnn", "lstm" or "gru",
+see `bidirectional.CELLS`), "W_embed" (V, D) an Embedding's `embeddings`, "W_out" (H, C)
+and "b_out" (C,) a Dense layer's `kernel` and `bias`, "W_conv" (K, D, F) and "b_conv" (F,)
+a Conv1D's `kernel` and `bias`. The encoder-decoder has two of each recurrent and embedding
+parameter, suffixed "_enc" and "_dec". Gradients come back as dicts with the same keys,
+named dparams.
+
+Sequences are padded with PAD (id 0) at the end; `lengths` (N,) counts the real tokens.
+"""
+import numpy as np
+
+from .bidirectional import CELLS
+from .data import PAD, START
+from .gru import gru_step_forward
+from .layers import (affine_backward, affine_forward, embedding_backward, embedding_forward,
+                     softmax_cross_entropy, temporal_affine_backward, temporal_affine_forward,
+                     temporal_softmax_cross_entropy)
+from .lstm import lstm_step_forward
+from .rnn import rnn_step_forward
+
+RECURRENT = ("Wx", "Wh", "b")
+PADDINGS = ("valid", "same", "causal")
+
+
+# ---------------------------------------------------------------------------
+# Given: parameter shapes, initialisation, one decoder step
+
+
+def recurrent_shapes(cell, input_dim, units, suffix=""):
+    """Shapes of one recurrent layer's {"Wx", "Wh", "b"} (names + suffix) in the Keras layout."""
+    blocks = {"rnn": 1, "lstm": 4, "gru": 3}[cell] * units
+    bias = (2, blocks) if cell == "gru" else (blocks,)
+    return {f"Wx{suffix}": (input_dim, blocks), f"Wh{suffix}": (units, blocks), f"b{suffix}": bias}
+
+
+def init_params(shapes, seed=0):
+    """Random parameters for a dict name -> shape: biases ("b...") zero, the rest Glorot-uniform.
+
+    Glorot: uniform in +-sqrt(6 / (fan_in + fan_out)), fan_in the product of all axes but the last.
+    """
+    rng = np.random.default_rng(seed)
+    params = {}
+    for name, shape in shapes.items():
+        if name.startswith("b"):
+            params[name] = np.zeros(shape)
+        else:
+            fan_in, fan_out = int(np.prod(shape[:-1])), shape[-1]
+            limit = np.sqrt(6 / (fan_in + fan_out))
+            params[name] = rng.uniform(-limit, limit, size=shape)
+    return params
+
+
+def classifier_shapes(cell, vocab_size, embed_dim, units, num_classes):
+    """Parameter shapes of many_to_one_* and tagger_* (num_classes: classes or tags)."""
+    return {"W_embed": (vocab_size, embed_dim), **recurrent_shapes(cell, embed_dim, units),
+            "W_out": (units, num_classes), "b_out": (num_classes,)}
+
+
+def seq2seq_shapes(cell, src_vocab, tgt_vocab, embed_dim, units):
+    """Parameter shapes of seq2seq_*."""
+    return {"W_embed_enc": (src_vocab, embed_dim), **recurrent_shapes(cell, embed_dim, units, "_enc"),
+            "W_embed_dec": (tgt_vocab, embed_dim), **recurrent_shapes(cell, embed_dim, units, "_dec"),
+            "W_out": (units, tgt_vocab), "b_out": (tgt_vocab,)}
+
+
+def cnn_shapes(vocab_size, embed_dim, kernel_size, filters, num_classes):
+    """Parameter shapes of cnn_classifier_*."""
+    return {"W_embed": (vocab_size, embed_dim), "W_conv": (kernel_size, embed_dim, filters),
+            "b_conv": (filters,), "W_out": (filters, num_classes), "b_out": (num_classes,)}
+
+
+def recurrent(params, suffix=""):
+    """(Wx, Wh, b) of the recurrent layer named with `suffix` in params."""
+    return tuple(params[name + suffix] for name in RECURRENT)
+
+
+def cell_step(cell, x_t, state, Wx, Wh, b):
+    """One step of a cell from Session 1 or 2, its state an array (rnn, gru) or (h, c) (lstm).
+
+    Returns:
+        h_next: (N, H) the output of the step.
+        state: the new state, in the same form.
+    """
+    if cell == "lstm":
+        h_next, c_next, _ = lstm_step_forward(x_t, state[0], state[1], Wx, Wh, b)
+        return h_next, (h_next, c_next)
+    step = {"rnn": rnn_step_forward, "gru": gru_step_forward}[cell]
+    h_next, _ = step(x_t, state, Wx, Wh, b)
+    return h_next, h_next
+
+
+# ---------------------------------------------------------------------------
+# Many-to-one: one label for the whole sequence
+
+
+def last_state(h, lengths):
+    """The hidden state after the last real token of each sequence.
+
+    out[n] = h[n, lengths[n] - 1]   (padding comes after the real tokens)
+
+    Args:
+        h: (N, T, H) hidden states h_1..h_T.
+        lengths: (N,) integers in [1, T], the number of real tokens.
+
+    Returns:
+        out: (N, H).
+    """
+    # TODO: implement last_state (see the docstring).
+    raise NotImplementedError("last_state")
+
+
+def last_state_backward(dout, lengths, T):
+    """Backward pass of last_state: the gradient goes to the step it was taken from.
+
+    Args:
+        dout: (N, H) upstream gradient of last_state's output.
+        lengths: (N,) as given to last_state.
+        T: the number of time steps of h.
+
+    Returns:
+        dh: (N, T, H), zero except at dh[n, lengths[n] - 1] = dout[n].
+    """
+    # TODO: implement last_state_backward (see the docstring).
+    raise NotImplementedError("last_state_backward")
+
+
+def many_to_one_forward(ids, lengths, params, cell="rnn"):
+    """A sequence classifier: embedding -> recurrent layer (h0 = 0) -> last real state -> affine.
+
+    Args:
+        ids: (N, T) token ids, padded with PAD after the real tokens.
+        lengths: (N,) the number of real tokens of each sequence.
+        params: {"W_embed", "Wx", "Wh", "b", "W_out", "b_out"} (see classifier_shapes).
+        cell: "rnn", "lstm" or "gru".
+
+    Returns:
+        logits: (N, C) class scores.
+        cache: whatever many_to_one_backward needs.
+    """
+    # TODO: implement many_to_one_forward (see the docstring).
+    raise NotImplementedError("many_to_one_forward")
+
+
+def many_to_one_backward(dlogits, cache):
+    """Backward pass of many_to_one_forward.
+
+    Args:
+        dlogits: (N, C) upstream gradient of the logits.
+        cache: from many_to_one_forward.
+
+    Returns:
+        dparams: dict with the keys and shapes of params.
+    """
+    # TODO: implement many_to_one_backward (see the docstring).
+    raise NotImplementedError("many_to_one_backward")
+
+
+def many_to_one_loss(ids, lengths, y, params, cell="rnn"):
+    """Mean softmax cross-entropy of many_to_one_forward, and its gradient.
+
+    Args:
+        ids, lengths, params, cell: as for many_to_one_forward.
+        y: (N,) class labels.
+
+    Returns:
+        loss: float.
+        dparams: dict with the keys and shapes of params.
+    """
+    # TODO: implement many_to_one_loss (see the docstring).
+    raise NotImplementedError("many_to_one_loss")
+
+
+# ---------------------------------------------------------------------------
+# Many-to-many, synced: one label per time step
+
+
+def tagger_forward(ids, params, cell="rnn"):
+    """A sequence tagger: embedding -> recurrent layer (h0 = 0) -> affine at every step.
+
+    Args:
+        ids: (N, T) token ids.
+        params: {"W_embed", "Wx", "Wh", "b", "W_out", "b_out"} (see classifier_shapes).
+        cell: "rnn", "lstm" or "gru".
+
+    Returns:
+        logits: (N, T, K) tag scores at every step.
+        cache: whatever tagger_backward needs.
+    """
+    # TODO: implement tagger_forward (see the docstring).
+    raise NotImplementedError("tagger_forward")
+
+
+def tagger_backward(dlogits, cache):
+    """Backward pass of tagger_forward.
+
+    Args:
+        dlogits: (N, T, K) upstream gradient of the logits.
+        cache: from tagger_forward.
+
+    Returns:
+        dparams: dict with the keys and shapes of params.
+    """
+    # TODO: implement tagger_backward (see the docstring).
+    raise NotImplementedError("tagger_backward")
+
+
+def tagger_loss(ids, tags, mask, params, cell="rnn"):
+    """Softmax cross-entropy of tagger_forward over the real (unmasked) steps, and its gradient.
+
+    Args:
+        ids, params, cell: as for tagger_forward.
+        tags: (N, T) tag labels.
+        mask: (N, T) booleans, True on real tokens: padding must not count.
+
+    Returns:
+        loss: float, summed over real steps and divided by N.
+        dparams: dict with the keys and shapes of params.
+    """
+    # TODO: implement tagger_loss (see the docstring).
+    raise NotImplementedError("tagger_loss")
+
+
+# ---------------------------------------------------------------------------
+# Many-to-many, encoder-decoder: source and target of different lengths
+
+
+def decoder_inputs(tgt):
+    """The decoder's inputs under teacher forcing: the target shifted right behind START.
+
+    in[:, 0] = START, in[:, t] = tgt[:, t - 1]: at step t the decoder reads the true previous
+    word and must predict tgt[:, t]; it never reads the word it has to predict.
+
+    Args:
+        tgt: (N, T) target ids.
+
+    Returns:
+        (N, T) ids, same dtype as tgt.
+    """
+    # TODO: implement decoder_inputs (see the docstring).
+    raise NotImplementedError("decoder_inputs")
+
+
+def seq2seq_forward(src, src_lengths, tgt_in, params, cell="rnn"):
+    """An encoder-decoder: the encoder's last real state is the decoder's initial state.
+
+    encoder: h_enc = recurrent layer over embed_enc(src), from h0 = 0
+    decoder: h_dec = recurrent layer over embed_dec(tgt_in), from last_state(h_enc, src_lengths)
+    logits = h_dec @ W_out + b_out at every decoder step
+
+    With an LSTM only h is passed on; the decoder's cell state starts at 0.
+
+    Args:
+        src: (N, S) source ids, padded after the real tokens.
+        src_lengths: (N,) real source tokens.
+        tgt_in: (N, T) decoder inputs (decoder_inputs(tgt) in training).
+        params: see seq2seq_shapes.
+        cell: "rnn", "lstm" or "gru" (both halves).
+
+    Returns:
+        logits: (N, T, V_tgt).
+        cache: whatever seq2seq_backward needs.
+    """
+    # TODO: implement seq2seq_forward (see the docstring).
+    raise NotImplementedError("seq2seq_forward")
+
+
+def seq2seq_backward(dlogits, cache):
+    """Backward pass of seq2seq_forward: through the decoder, then into the encoder through
+    the decoder's initial state.
+
+    Args:
+        dlogits: (N, T, V_tgt) upstream gradient of the logits.
+        cache: from seq2seq_forward.
+
+    Returns:
+        dparams: dict with the keys and shapes of params.
+    """
+    # TODO: implement seq2seq_backward (see the docstring).
+    raise NotImplementedError("seq2seq_backward")
+
+
+def seq2seq_loss(src, src_lengths, tgt, params, cell="rnn"):
+    """Teacher-forced training loss of the encoder-decoder, and its gradient.
+
+    The decoder reads decoder_inputs(tgt) and is scored on tgt; PAD steps of tgt do not count.
+
+    Args:
+        src, src_lengths, params, cell: as for seq2seq_forward.
+        tgt: (N, T) target ids (words, then END, then PAD).
+
+    Returns:
+        loss: float, summed over real target steps and divided by N.
+        dparams: dict with the keys and shapes of params.
+    """
+    # TODO: implement seq2seq_loss (see the docstring).
+    raise NotImplementedError("seq2seq_loss")
+
+
+def greedy_decode(src, src_lengths, params, max_len, cell="rnn"):
+    """Translate without a target: the decoder reads its own previous prediction.
+
+    Start from the encoder's last real state and START; at each step take the highest-scoring
+    word, and feed it (and the carried state) to the next step. Runs all max_len steps.
+
+    Args:
+        src, src_lengths, params, cell: as for seq2seq_forward.
+        max_len: T, how many words to produce.
+
+    Returns:
+        (N, T) int64 predicted ids.
+
+    Hint: `cell_step` runs one step of any cell.
+    """
+    # TODO: implement greedy_decode (see the docstring).
+    raise NotImplementedError("greedy_decode")
+
+
+# ---------------------------------------------------------------------------
+# Convolution over time, and a CNN classifier beside the RNN one
+
+
+def conv1d_padding(T, kernel_size, stride, padding):
+    """(left, right) zero steps added around a length-T sequence, as Keras' Conv1D does.
+
+    "valid": none. "causal": kernel_size - 1 on the left, so out[t] sees only x[..t].
+    "same": enough for ceil(T / stride) outputs, the odd one on the right:
+        total = max((ceil(T / stride) - 1) * stride + kernel_size - T, 0), left = total // 2.
+    """
+    # TODO: implement conv1d_padding (see the docstring).
+    raise NotImplementedError("conv1d_padding")
+
+
+def conv1d_forward(x, W, b, stride=1, padding="valid"):
+    """A 1-D convolution over time (Keras Conv1D, strictly a cross-correlation), no activation.
+
+    With xp = x zero-padded in time by conv1d_padding:
+        out[n, t, f] = b[f] + sum_{k, d} xp[n, t * stride + k, d] * W[k, d, f]
+    for t = 0 .. (T_padded - K) // stride.
+
+    Args:
+        x: (N, T, D) input sequence.
+        W: (K, D, F) kernel: K steps wide, D channels in, F filters.
+        b: (F,) bias.
+        stride: step between windows.
+        padding: "valid", "same" or "causal".
+
+    Returns:
+        out: (N, T_out, F).
+        cache: whatever conv1d_backward needs.
+    """
+    # TODO: implement conv1d_forward (see the docstring).
+    raise NotImplementedError("conv1d_forward")
+
+
+def conv1d_backward(dout, cache):
+    """Backward pass of conv1d_forward.
+
+    Args:
+        dout: (N, T_out, F) upstream gradient.
+        cache: from conv1d_forward.
+
+    Returns:
+        dx: (N, T, D), dW: (K, D, F), db: (F,).
+    """
+    # TODO: implement conv1d_backward (see the docstring).
+    raise NotImplementedError("conv1d_backward")
+
+
+def cnn_classifier_forward(ids, params, stride=1, padding="valid"):
+    """A CNN sequence classifier: embedding -> conv1d -> ReLU -> max over time -> affine.
+
+    Args:
+        ids: (N, T) token ids.
+        params: {"W_embed", "W_conv", "b_conv", "W_out", "b_out"} (see cnn_shapes).
+        stride, padding: of the convolution.
+
+    Returns:
+        logits: (N, C).
+        cache: whatever cnn_classifier_backward needs.
+    """
+    # TODO: implement cnn_classifier_forward (see the docstring).
+    raise NotImplementedError("cnn_classifier_forward")
+
+
+def cnn_classifier_backward(dlogits, cache):
+    """Backward pass of cnn_classifier_forward: the max passes its gradient to the step it took.
+
+    Args:
+        dlogits: (N, C) upstream gradient.
+        cache: from cnn_classifier_forward.
+
+    Returns:
+        dparams: dict with the keys and shapes of params.
+    """
+    # TODO: implement cnn_classifier_backward (see the docstring).
+    raise NotImplementedError("cnn_classifier_backward")
+
+
+def cnn_classifier_loss(ids, y, params, stride=1, padding="valid"):
+    """Mean softmax cross-entropy of cnn_classifier_forward, and its gradient.
+
+    Returns:
+        loss: float.
+        dparams: dict with the keys and shapes of params.
+    """
+    # TODO: implement cnn_classifier_loss (see the docstring).
+    raise NotImplementedError("cnn_classifier_loss")
