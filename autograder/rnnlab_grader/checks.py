@@ -478,8 +478,8 @@ def _compare_summary(got, expected, context, where_):
 
 @dataclass(frozen=True)
 class Training:
-    """A short training run: the student's loss drives Adam on a fixed task, then the student's
-    forward must reach `target` accuracy on held-out data.
+    """A short training run: the student's loss and gradients drive Adam on a fixed task, and the
+    trained parameters must reach `target` accuracy on held-out data (measured by the reference).
 
     `task()` returns a dict: "shapes" (parameter name -> shape), "batches" (list of tuples of the
     loss' arguments before params), "settings" (the arguments after params, e.g. (cell,)),
@@ -506,7 +506,7 @@ class Training:
 
 
 def check_training(student, case):
-    """Train with the student's loss and gradients, and measure the student's predictions."""
+    """Train with the student's loss and gradients; measure the trained parameters."""
     task = case.task()
     params = reference.function("architectures.init_params")(task["shapes"], seed=0)
     adam = reference.function("optim.Adam")(params, lr=case.lr)
@@ -521,8 +521,10 @@ def check_training(student, case):
         if not np.isfinite(loss):
             raise GradingFailure(f"{context}the loss became {loss} at step {step}")
         adam.step({name: np.asarray(dparams[name], dtype=np.float64) for name in params})
-    predictions = _call(student, case.predict, task["inputs"] + (params,) + (case.predict_settings or settings),
-                        context)
+    # The trained parameters are measured by the reference model: this run grades the loss and its
+    # gradients, and a mistake in the predictor (graded on its own) must not cost them too.
+    predict = reference.function(case.predict)
+    predictions = predict(*task["inputs"], params, *(case.predict_settings or settings))
     accuracy = task["accuracy"](predictions[0] if isinstance(predictions, tuple) else predictions)
     if not accuracy >= case.target:
         raise GradingFailure(f"{context}held-out accuracy {accuracy:.2f}, expected at least {case.target:.2f} "
