@@ -45,3 +45,19 @@ def test_an_ndarray_subclass_arrives_as_a_plain_array():
 def test_anything_else_is_refused(junk):
     with pytest.raises(TypeError):
         roundtrip(junk)
+
+
+def test_delegation_restores_a_dispatch_tuple_patched_twice():
+    """CELLS["rnn"] = (rnn_forward, rnn_backward) is patched once per function when both are
+    delegated together; the student's own functions must both come back afterwards."""
+    from rnnlab_grader.paths import SOLUTIONS
+    from rnnlab_grader.proxy import StudentCode
+
+    rng = np.random.default_rng(0)
+    params = {"Wx": rng.normal(size=(2, 3)), "Wh": rng.normal(size=(3, 3)), "b": rng.normal(size=3)}
+    args = (rng.normal(size=(1, 4, 2)), np.zeros((1, 3)), np.zeros((1, 3)), params, params, "rnn", "concat")
+    with StudentCode(SOLUTIONS) as student:
+        with student.delegating(["rnn.rnn_forward", "rnn.rnn_backward"]):
+            delegated, _ = student.call("bidirectional.bidirectional_forward", *args)
+        own, _ = student.call("bidirectional.bidirectional_forward", *args)  # no callback left behind
+    np.testing.assert_allclose(own, delegated)

@@ -313,8 +313,8 @@ def serve(requests, replies):
                 write_frame(replies, {"error": _describe_error(error), "phase": "call"})
             except BaseException as second:
                 write_frame(replies, {"error": _describe_error(second), "phase": "call"})
-        finally:
-            for namespace, key, original in patched:
+        finally:  # newest first: a dispatch tuple patched twice gets its first original back
+            for namespace, key, original in reversed(patched):
                 namespace[key] = original
 
 
