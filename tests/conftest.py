@@ -2,6 +2,7 @@
 import pytest
 
 from rnnlab_grader import engine, examples
+from rnnlab_grader.mutants import affected_modules
 
 
 @pytest.fixture(scope="session")
@@ -13,8 +14,13 @@ def example_dir(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def graded_examples(example_dir):
-    """name -> result of every example submission, graded once (two at a time)."""
-    results = engine.grade_batch(sorted(example_dir.iterdir()), jobs=2)
+    """name -> result of every example submission, graded once (two at a time).
+
+    The reference and the stubs are graded on everything; each mutant on the functions of the
+    modules it can affect (mutants.affected_modules): the rest is the reference's code.
+    """
+    modules = {example_dir / m["name"]: affected_modules(m) for m in examples.mutants()}
+    results = engine.grade_batch(sorted(example_dir.iterdir()), jobs=2, modules=modules)
     return {r["name"]: r for r in results}
 
 

@@ -75,7 +75,8 @@ def cmd_mutants(args):
     with tempfile.TemporaryDirectory(prefix="rnnlab-mutants-") as work, \
             Progress(console=console, transient=True) as progress:
         task = progress.add_task("grading mutants", total=len(corpus))
-        rows, groups = mutants.kill_matrix(work, corpus, jobs=args.jobs, on_result=lambda _: progress.advance(task))
+        rows, groups = mutants.kill_matrix(work, corpus, jobs=args.jobs, on_result=lambda _: progress.advance(task),
+                                           affected_only=args.affected_only)
     for line in mutants.matrix_lines(rows, groups):
         console.print(line, highlight=False, markup=False)
     console.print(f"{mutants.summary(rows)}; graded in {time.perf_counter() - started:.0f} s (-j {args.jobs})")
@@ -105,6 +106,8 @@ def main(argv=None):
     p = commands.add_parser("mutants", help="grade the mutant corpus and print the kill matrix")
     p.add_argument("--only", nargs="+", metavar="NAME", help="grade only these mutants")
     p.add_argument("-j", "--jobs", type=int, default=2, help="mutants graded at once")
+    p.add_argument("--affected-only", action="store_true",
+                   help="grade each mutant only on its module and the modules importing it (faster)")
     p.set_defaults(run=cmd_mutants)
 
     args = parser.parse_args(argv)

@@ -29,11 +29,22 @@ def lost_groups(result):
     return {group for group, (score, most) in group_scores(result).items() if score < most}
 
 
-def kill_matrix(work_dir, corpus=None, jobs=2, on_result=None):
-    """Grade every mutant (written under WORK_DIR) and return (rows, groups) in corpus order."""
+def affected_modules(mutant):
+    """The modules whose functions a mutant can change: its own and those that import it."""
+    return examples.importers(mutant["file"].removesuffix(".py"))
+
+
+def kill_matrix(work_dir, corpus=None, jobs=2, on_result=None, affected_only=False):
+    """Grade every mutant (written under WORK_DIR) and return (rows, groups) in corpus order.
+
+    With `affected_only`, a mutant is graded only on the functions of affected_modules(mutant):
+    the others run the reference's own code, so they cannot lose points (and the Keras tests,
+    which import TensorFlow, run only for mutants of keras_models).
+    """
     corpus = examples.mutants() if corpus is None else corpus
     paths = [examples.write_mutant(work_dir, mutant) for mutant in corpus]
-    results = {r["name"]: r for r in engine.grade_batch(paths, jobs=jobs, on_result=on_result)}
+    modules = {path: affected_modules(m) for path, m in zip(paths, corpus)} if affected_only else None
+    results = {r["name"]: r for r in engine.grade_batch(paths, jobs=jobs, on_result=on_result, modules=modules)}
     rows = [Row(m["name"], lost_groups(results[m["name"]]), set(m["loses"])) for m in corpus]
     groups = [t["group"] for t in engine.catalogue()]
     return rows, list(dict.fromkeys(groups))
