@@ -2,6 +2,7 @@
 import sys
 
 import numpy as np
+import pytest
 
 from rnnlab_grader import engine, reference
 from rnnlab_grader.paths import GRADERS
@@ -35,13 +36,14 @@ def test_every_grader_test_has_points_and_a_group():
     assert len({t["name"] for t in tests}) == len(tests), "test names must be unique"
 
 
-def test_greedy_decoding_cases_are_informative():
+@pytest.mark.parametrize("function", ["architectures.greedy_decode", "architectures.generate"])
+def test_decoding_cases_are_informative(function):
     """Random weights often make a decoder say one word forever; then feeding back the
     prediction, carrying the state or reading the encoder would change nothing."""
     sys.path.insert(0, str(GRADERS))
     import tables
-    decode = reference.function("architectures.greedy_decode")
-    for case in [c for c in tables.VALUES if c.function == "architectures.greedy_decode"]:
+    decode = reference.function(function)
+    for case in [c for c in tables.VALUES if c.function == function]:
         words = decode(*case.inputs())
         assert len(np.unique(words)) >= 3, case.label
         assert len({tuple(row) for row in words}) >= 2, case.label

@@ -143,3 +143,38 @@ def test_build_cnn_classifier(student, case):
               dense(filters, num_classes)]
     check_keras_model(student, "keras_models.build_cnn_classifier", case,
                       {"layers": layers, "output_shape": [None, num_classes]})
+
+
+# -- Session 4 ---------------------------------------------------------------------------
+
+CHAR_CASES = [("rnn", 30, 3, 5), ("lstm", 40, 16, 32), ("gru", 25, 3, 5)]  # cell, vocab, embed_dim, units
+
+
+@pytest.mark.parametrize("case", [
+    pytest.param(case, id="-".join(map(str, case)), marks=pytest.mark.grade(
+        group="keras_models.build_char_model", points=2,
+        name=f"build_char_model: layers, shapes, parameters {case}")) for case in CHAR_CASES])
+def test_build_char_model(student, case):
+    cell, vocab_size, embed_dim, units = case
+    recurrent, _ = recurrent_summary(cell, embed_dim, units, False, "concat", True, None)
+    logits = {"class": "Dense", "units": vocab_size, "activation": "linear", "params": units * vocab_size + vocab_size,
+              "output_shape": [None, None, vocab_size]}
+    layers = [embedding(vocab_size, embed_dim, False), *recurrent["layers"], logits]
+    check_keras_model(student, "keras_models.build_char_model", case,
+                      {"layers": layers, "output_shape": [None, None, vocab_size]})
+
+
+FORECASTER_CASES = [("gru", 24, 3, 5, 1), ("lstm", 12, 16, 32, 6), ("rnn", 8, 1, 1, 2)]  # cell, W, F, units, horizon
+
+
+@pytest.mark.parametrize("case", [
+    pytest.param(case, id="-".join(map(str, case)), marks=pytest.mark.grade(
+        group="keras_models.build_forecaster", points=2,
+        name=f"build_forecaster: layers, shapes, parameters {case}")) for case in FORECASTER_CASES])
+def test_build_forecaster(student, case):
+    cell, window, features, units, horizon = case
+    recurrent, _ = recurrent_summary(cell, features, units, False, "concat", False, window)
+    output = {"class": "Dense", "units": horizon, "activation": "linear", "params": units * horizon + horizon,
+              "output_shape": [None, horizon]}
+    check_keras_model(student, "keras_models.build_forecaster", case,
+                      {"layers": [*recurrent["layers"], output], "output_shape": [None, horizon]})

@@ -483,7 +483,8 @@ class Training:
 
     `task()` returns a dict: "shapes" (parameter name -> shape), "batches" (list of tuples of the
     loss' arguments before params), "settings" (the arguments after params, e.g. (cell,)),
-    "inputs" (the predictor's arguments before params), "accuracy" (predictions -> float).
+    "inputs" (the predictor's arguments before params), "accuracy" (predictions -> float), and
+    optionally "measure" (what that number is, for the feedback; default "accuracy").
     """
 
     function: str  # the loss, e.g. "architectures.many_to_one_loss"
@@ -527,5 +528,6 @@ def check_training(student, case):
     predictions = predict(*task["inputs"], params, *(case.predict_settings or settings))
     accuracy = task["accuracy"](predictions[0] if isinstance(predictions, tuple) else predictions)
     if not accuracy >= case.target:
-        raise GradingFailure(f"{context}held-out accuracy {accuracy:.2f}, expected at least {case.target:.2f} "
+        what = task.get("measure", "accuracy")
+        raise GradingFailure(f"{context}held-out {what} {accuracy:.2f}, expected at least {case.target:.2f} "
                              f"(right code gets there with the same data, seed and steps)")

@@ -78,6 +78,27 @@ SIGNATURES = {
                                                  logits="NC"),
     "architectures.cnn_classifier_backward": _sig("dlogits cache", "dparams"),
     "architectures.cnn_classifier_loss": _sig("ids y params stride padding", "loss dparams"),
+    # Session 4
+    "architectures.one_to_one_forward": _sig("x params", "logits cache", "cache", logits="NC"),
+    "architectures.one_to_one_backward": _sig("dlogits cache", "dparams"),
+    "architectures.char_lm_forward": _sig("ids params cell z", "logits cache", "cache", logits="NTV"),
+    "architectures.char_lm_backward": _sig("dlogits cache", "dparams"),
+    "architectures.char_lm_loss": _sig("ids params cell z", "loss dparams"),
+    "architectures.next_token_probs": _sig("logits temperature top_k", "probs", probs="NV"),
+    "architectures.sample_from": _sig("probs u", "tokens", tokens="N"),
+    "architectures.generate": _sig("params prompt length temperature top_k seed cell z", "tokens", tokens="NL"),
+    "timeseries.make_windows": _sig("series window horizon", "X Y", X="MWF", Y="MH"),
+    "timeseries.chronological_split": _sig("series train_fraction window", "train test"),
+    "timeseries.fit_scaler": _sig("train", "mean std"),
+    "timeseries.prepare_forecasting": _sig("series window horizon train_fraction", "data"),
+    "timeseries.naive_forecast": _sig("X horizon", "forecast", forecast="MH"),
+    "timeseries.seasonal_naive_forecast": _sig("X horizon season", "forecast", forecast="MH"),
+    "timeseries.moving_average_forecast": _sig("X horizon k", "forecast", forecast="MH"),
+    "timeseries.mae": _sig("y_true y_pred", "error"),
+    "timeseries.rmse": _sig("y_true y_pred", "error"),
+    "timeseries.forecaster_forward": _sig("X params cell", "Y_hat cache", "cache", Y_hat="MH"),
+    "timeseries.forecaster_backward": _sig("dY_hat cache", "dparams"),
+    "timeseries.forecaster_loss": _sig("X Y params cell", "loss dparams"),
     "keras_models.recurrent_layer": _sig("cell units bidirectional merge_mode return_sequences", "layer",
                                          keras=True),
     "keras_models.build_sequence_classifier": _sig(
@@ -88,6 +109,8 @@ SIGNATURES = {
     "keras_models.build_translator": _sig("cell src_vocab tgt_vocab embed_dim units", "model", keras=True),
     "keras_models.build_cnn_classifier": _sig("vocab_size embed_dim filters kernel_size num_classes padding strides",
                                               "model", keras=True),
+    "keras_models.build_char_model": _sig("cell vocab_size embed_dim units", "model", keras=True),
+    "keras_models.build_forecaster": _sig("cell window features units horizon", "model", keras=True),
 }
 
 
@@ -137,6 +160,22 @@ USES = {
                                               "architectures.conv1d_backward"),
     "architectures.cnn_classifier_loss": ("architectures.cnn_classifier_forward",
                                           "architectures.cnn_classifier_backward", "layers.softmax_cross_entropy"),
+    # Session 4
+    "architectures.one_to_one_forward": ("layers.affine_forward",),
+    "architectures.one_to_one_backward": ("layers.affine_backward",),
+    "architectures.char_lm_forward": CELL_FORWARDS + ("layers.embedding_forward", "layers.temporal_affine_forward"),
+    "architectures.char_lm_backward": CELL_BACKWARDS + ("layers.embedding_backward",
+                                                        "layers.temporal_affine_backward"),
+    "architectures.char_lm_loss": ("architectures.char_lm_forward", "architectures.char_lm_backward",
+                                   "layers.temporal_softmax_cross_entropy"),
+    "architectures.next_token_probs": ("layers.softmax",),
+    "architectures.generate": ("rnn.rnn_step_forward", "lstm.lstm_step_forward", "gru.gru_step_forward",
+                               "architectures.next_token_probs", "architectures.sample_from"),
+    "timeseries.prepare_forecasting": ("timeseries.chronological_split", "timeseries.fit_scaler",
+                                       "timeseries.make_windows"),
+    "timeseries.forecaster_forward": CELL_FORWARDS + ("layers.affine_forward", "architectures.last_state"),
+    "timeseries.forecaster_backward": CELL_BACKWARDS + ("layers.affine_backward", "architectures.last_state_backward"),
+    "timeseries.forecaster_loss": ("timeseries.forecaster_forward", "timeseries.forecaster_backward"),
 }
 
 
