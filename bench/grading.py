@@ -1,14 +1,16 @@
 """Benchmark the grading pipeline and print a table (a script, not a test).
 
-    .venv/bin/python bench/grading.py [--batch 20]
+    .venv/bin/python bench/grading.py [--batch 20] [--large 100]
 
 Measures: the public student tests, the release build, one full hidden grade of one
-submission, `otter run` on the same submission with the release's autograder zip, and a
-batch of N submissions with -j1 and -j2.
+submission and the peak memory of its largest process, `otter run` on the same submission
+with the release's autograder zip, a batch of N submissions with -j1 and -j2, and (with
+--large) a batch of that many with -j2.
 """
 import argparse
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -34,6 +36,14 @@ def best_of(runs, command, **kwargs):
     return min(timed(command, **kwargs) for _ in range(runs))
 
 
+def peak_memory_mib(command):
+    """Peak resident memory of the largest process `command` (or any process it waited for) ran."""
+    probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, capture_output=True); "
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    run = subprocess.run([sys.executable, "-c", probe, *command], check=True, capture_output=True, text=True)
+    return int(run.stdout) / 1024  # Linux reports KiB
+
+
 def machine():
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     packages = ", ".join(f"{p} {version(p)}" for p in ("numpy", "pytest", "otter-grader"))
@@ -44,17 +54,20 @@ def machine():
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--batch", type=int, default=20)
+    parser.add_argument("--large", type=int, default=0, help="also grade a batch of this many with -j2")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="rnnlab-bench-"))
     try:
         written = examples.write_examples(work / "examples")
-        batch = work / "batch"
-        for i in range(args.batch):
-            source = written[i % len(written)]
-            target = batch / f"s{i:03d}{source.suffix}"
-            batch.mkdir(exist_ok=True)
-            (shutil.copy if source.is_file() else shutil.copytree)(source, target)
-        submissions = sorted(str(p) for p in batch.iterdir())
+
+        def batch_of(size, folder):
+            for i in range(size):
+                source = written[i % len(written)]
+                folder.mkdir(exist_ok=True)
+                (shutil.copy if source.is_file() else shutil.copytree)(source, folder / f"s{i:03d}{source.suffix}")
+            return sorted(str(p) for p in folder.iterdir())
+
+        submissions = batch_of(args.batch, work / "batch")
         otter_submission = work / "submission.zip"
         with zipfile.ZipFile(otter_submission, "w") as archive:
             archive.write(STUDENT / "rnn_fundamentals.ipynb", "rnn_fundamentals.ipynb")
@@ -71,18 +84,25 @@ def main():
                 sys.executable, "-m", "otter", "run", "-a", str(work / "dist" / "rnn_fundamentals-autograder.zip"),
                 "-o", str(work), str(otter_submission)])),
         ]
+        memory = peak_memory_mib([RNNLAB, "grade", str(work / "examples" / "reference"), "--out", str(work / "mem")])
         for jobs in (1, 2):
             rows.append((f"batch of {args.batch}, -j{jobs}",
                          best_of(1, [RNNLAB, "grade", *submissions, "--out", str(work / f"j{jobs}"), "-j", str(jobs)])))
+        if args.large:
+            large = batch_of(args.large, work / "large")
+            rows.append((f"batch of {args.large}, -j2",
+                         best_of(1, [RNNLAB, "grade", *large, "--out", str(work / "large-out"), "-j", "2"])))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"machine: {machine()}")
     print(f"{'measure':<38} {'seconds':>8}")
     for name, seconds in rows:
         print(f"{name:<38} {seconds:>8.2f}")
-    j1, j2 = rows[-2][1], rows[-1][1]
+    times = dict(rows)
+    j1, j2 = times[f"batch of {args.batch}, -j1"], times[f"batch of {args.batch}, -j2"]
     print(f"{'speed-up -j2 over -j1':<38} {j1 / j2:>8.2f}x")
     print(f"{'per submission at -j2':<38} {j2 / args.batch:>8.2f}")
+    print(f"{'peak memory, largest process (MiB)':<38} {memory:>8.0f}")
 
 
 if __name__ == "__main__":
