@@ -148,3 +148,10 @@ def test_each_mutant_changes_behaviour(mutant, reference, tmp_path):
     assert cases, f"no graded case for {module}"
     assert any(differs(observe(reference, case), observe(package, case)) for case in cases), \
         "the mutant behaves like the reference on every graded case"
+
+
+def test_a_mutant_is_graded_on_its_module_and_the_modules_importing_it():
+    from rnnlab_grader.examples import importers
+    assert importers("rnn") == {"rnn", "lstm", "gru", "bidirectional", "architectures", "timeseries"}
+    assert importers("keras_models") == {"keras_models"}
+    assert "keras_models" not in importers("architectures")  # only given code imports it, inside a function

@@ -218,7 +218,7 @@ def sample_text(model, prompt, length, temperature=1.0, top_k=None, seed=0):
 
     rng = np.random.default_rng(seed)
     text = np.asarray(prompt, dtype=np.int32)
-    for _ in range(length):
+    while text.shape[1] < prompt.shape[1] + length:
         logits = np.asarray(model(text, training=False))[:, -1].astype(np.float64)
         token = sample_from(next_token_probs(logits, temperature, top_k), rng.random(len(text)))
         text = np.concatenate([text, token[:, None].astype(np.int32)], axis=1)

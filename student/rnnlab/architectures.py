@@ -1,4 +1,4 @@
-"""Session 3: architectures, built from the layers and cells of Sessions 1 and 2.
+"""Sessions 3 and 4: architectures, built from the layers and cells of Sessions 1 and 2.
 
     many-to-one    ids -> embedding -> recurrent layer -> last real state -> affine -> class scores
     many-to-many   ids -> embedding -> recurrent layer -> affine at every step -> tag scores
@@ -6,6 +6,9 @@
     encoder-       source -> encoder; its last real state starts the decoder, which reads
     decoder        <s> y_1 .. y_{T-1} (teacher forcing) and scores y_1 .. y_T
     CNN            ids -> embedding -> Conv1D -> ReLU -> max over time -> affine -> class scores
+    one-to-one     x -> tanh(affine) -> affine: a feed-forward net, an RNN with T = 1
+    one-to-many    a character language model (trained synced: predict the next character),
+                   then generation: sample a character, feed it back, carry the state
 
 Parameters are flat dicts of arrays (so `optim.Adam` trains them), named as in Keras:
 the recurrent layer's {"Wx", "Wh", "b"} in the layout of its cell ("rnn", "lstm" or "gru",
@@ -22,7 +25,7 @@ import numpy as np
 from .bidirectional import CELLS
 from .data import PAD, START
 from .gru import gru_step_forward
-from .layers import (affine_backward, affine_forward, embedding_backward, embedding_forward,
+from .layers import (affine_backward, affine_forward, embedding_backward, embedding_forward, softmax,
                      softmax_cross_entropy, temporal_affine_backward, temporal_affine_forward,
                      temporal_softmax_cross_entropy)
 from .lstm import lstm_step_forward
@@ -415,3 +418,155 @@ def cnn_classifier_loss(ids, y, params, stride=1, padding="valid"):
     """
     # TODO: implement cnn_classifier_loss (see the docstring).
     raise NotImplementedError("cnn_classifier_loss")
+
+
+# ---------------------------------------------------------------------------
+# Session 4. One-to-one: the feed-forward pattern
+
+
+def one_to_one_forward(x, params):
+    """A one-hidden-layer network: h = tanh(x Wx + b), logits = h W_out + b_out.
+
+    It is rnn_step_forward from h_prev = 0 (so Wh never matters), then an affine layer: an RNN
+    run for T = 1 step is a feed-forward network.
+
+    Args:
+        x: (N, D) inputs.
+        params: {"Wx" (D, H), "b" (H,), "W_out" (H, C), "b_out" (C,)}.
+
+    Returns:
+        logits: (N, C).
+        cache: whatever one_to_one_backward needs.
+    """
+    # TODO: implement one_to_one_forward (see the docstring).
+    raise NotImplementedError("one_to_one_forward")
+
+
+def one_to_one_backward(dlogits, cache):
+    """Backward pass of one_to_one_forward.
+
+    Returns:
+        dparams: dict with the keys and shapes of params.
+    """
+    # TODO: implement one_to_one_backward (see the docstring).
+    raise NotImplementedError("one_to_one_backward")
+
+
+# ---------------------------------------------------------------------------
+# One-to-many: a character language model, and generation
+
+
+def lm_shapes(cell, vocab_size, embed_dim, units, cond_dim=None):
+    """Parameter shapes of char_lm_*; with cond_dim, also "W_cond" (Z, H), "b_cond" (H,)."""
+    shapes = classifier_shapes(cell, vocab_size, embed_dim, units, vocab_size)
+    if cond_dim:
+        shapes.update(W_cond=(cond_dim, units), b_cond=(units,))
+    return shapes
+
+
+def initial_state(N, params, z=None):
+    """The language model's h0: zeros, or tanh(z W_cond + b_cond) when conditioned on z (N, Z)."""
+    if z is None:
+        return np.zeros((N, params["Wh"].shape[0]), dtype=params["Wh"].dtype)
+    return np.tanh(z @ params["W_cond"] + params["b_cond"])
+
+
+def char_lm_forward(ids, params, cell="rnn", z=None):
+    """A character language model: at every step, scores for the next character.
+
+    h0 = initial_state(N, params, z); h = recurrent layer over embed(ids) from h0;
+    logits_t = h_t W_out + b_out.
+
+    Args:
+        ids: (N, T) character ids.
+        params: see lm_shapes ("W_cond", "b_cond" only when conditioned).
+        cell: "rnn", "lstm" or "gru".
+        z: None, or (N, Z) a vector that sets the initial state (conditioned generation).
+
+    Returns:
+        logits: (N, T, V).
+        cache: whatever char_lm_backward needs.
+    """
+    # TODO: implement char_lm_forward (see the docstring).
+    raise NotImplementedError("char_lm_forward")
+
+
+def char_lm_backward(dlogits, cache):
+    """Backward pass of char_lm_forward, into W_cond and b_cond too when conditioned.
+
+    Returns:
+        dparams: dict with the keys and shapes of params.
+    """
+    # TODO: implement char_lm_backward (see the docstring).
+    raise NotImplementedError("char_lm_backward")
+
+
+def char_lm_loss(ids, params, cell="rnn", z=None):
+    """Next-character loss: the model reads ids[:, :-1] and is scored on ids[:, 1:].
+
+    Returns:
+        loss: float, summed over the T - 1 predictions and divided by N.
+        dparams: dict with the keys and shapes of params.
+    """
+    # TODO: implement char_lm_loss (see the docstring).
+    raise NotImplementedError("char_lm_loss")
+
+
+def next_token_probs(logits, temperature=1.0, top_k=None):
+    """The distribution to sample the next token from.
+
+    p = softmax(logits / temperature) over the top_k highest logits (the others get 0).
+    temperature < 1 sharpens the distribution, > 1 flattens it; temperature == 0 means greedy:
+    probability 1 on the highest logit (the first one on a tie).
+
+    Args:
+        logits: (N, V) scores.
+        temperature: >= 0.
+        top_k: None (all tokens) or the number of tokens kept.
+
+    Returns:
+        (N, V) probabilities, each row summing to 1.
+    """
+    # TODO: implement next_token_probs (see the docstring).
+    raise NotImplementedError("next_token_probs")
+
+
+def sample_from(probs, u):
+    """Inverse-CDF sampling: for each row, the first token whose cumulative probability exceeds u.
+
+    Args:
+        probs: (N, V) probabilities.
+        u: (N,) uniform numbers in [0, 1), e.g. rng.random(N).
+
+    Returns:
+        (N,) int64 token ids.
+    """
+    # TODO: implement sample_from (see the docstring).
+    raise NotImplementedError("sample_from")
+
+
+def generate(params, prompt, length, temperature=1.0, top_k=None, seed=0, cell="rnn", z=None):
+    """Generate `length` tokens after a prompt, one at a time, feeding each back in.
+
+    Read the prompt from initial_state(N, params, z); then repeat `length` times:
+    p = next_token_probs(scores after the last token read, temperature, top_k);
+    token = sample_from(p, rng.random(N)); feed it to the model, carrying the state.
+    rng = np.random.default_rng(seed), one rng.random(N) per step (also when greedy), so that
+    the same seed gives the same text.
+
+    Args:
+        params: see lm_shapes.
+        prompt: (N, P) token ids, P >= 1.
+        length: L, tokens to generate.
+        temperature, top_k: as in next_token_probs.
+        seed: seed of the random generator.
+        cell: "rnn", "lstm" or "gru".
+        z: None, or (N, Z): condition the initial state (see initial_state).
+
+    Returns:
+        (N, L) int64 generated ids (the prompt not included).
+
+    Hint: `cell_step` runs one step of any cell.
+    """
+    # TODO: implement generate (see the docstring).
+    raise NotImplementedError("generate")

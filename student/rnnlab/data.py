@@ -580,3 +580,89 @@ def marker_order(n, seq_len, gap, vocab_size=10, seed=0, margin=4):
     fillers = [chr(ord("c") + k) if k < 24 else f"w{k}" for k in range(vocab_size - 5)]
     vocab = list(SPECIALS) + ["A", "B"] + fillers
     return MarkerSet(ids, labels, vocab, np.stack([a_pos, b_pos], axis=1))
+
+
+# --- Session 4: a text to model character by character, and a seasonal time series ----------
+
+# The opening of "Alice's Adventures in Wonderland" by Lewis Carroll (1865, public domain),
+# typed for this project; see DATA.md.
+ALICE = """Alice was beginning to get very tired of sitting by her sister on the bank, and of having
+nothing to do: once or twice she had peeped into the book her sister was reading, but it had no
+pictures or conversations in it, "and what is the use of a book," thought Alice "without pictures
+or conversations?"
+So she was considering in her own mind (as well as she could, for the hot day made her feel very
+sleepy and stupid), whether the pleasure of making a daisy-chain would be worth the trouble of
+getting up and picking the daisies, when suddenly a White Rabbit with pink eyes ran close by her.
+There was nothing so very remarkable in that; nor did Alice think it so very much out of the way
+to hear the Rabbit say to itself, "Oh dear! Oh dear! I shall be late!" (when she thought it over
+afterwards, it occurred to her that she ought to have wondered at this, but at the time it all
+seemed quite natural); but when the Rabbit actually took a watch out of its waistcoat-pocket, and
+looked at it, and then hurried on, Alice started to her feet, for it flashed across her mind that
+she had never before seen a rabbit with either a waistcoat-pocket, or a watch to take out of it,
+and burning with curiosity, she ran across the field after it, and fortunately was just in time
+to see it pop down a large rabbit-hole under the hedge.
+In another moment down went Alice after it, never once considering how in the world she was to
+get out again.
+The rabbit-hole went straight on like a tunnel for some way, and then dipped suddenly down, so
+suddenly that Alice had not a moment to think about stopping herself before she found herself
+falling down a very deep well.
+"""
+
+
+@dataclasses.dataclass(frozen=True)
+class CharacterText:
+    """Output of character_text: a text as one sequence of character ids."""
+    ids: np.ndarray  # (L,) int64 character ids
+    vocab: list      # id -> character, sorted (no special tokens: every id is a character)
+
+
+def character_text(text=ALICE, lowercase=True):
+    """A text as character ids, for a character-level language model.
+
+    Args:
+        text: the text (default: ALICE, about 1,900 characters).
+        lowercase: fold capitals, so that the vocabulary is smaller.
+
+    Returns:
+        CharacterText with ids (L,) int64 and vocab (the distinct characters, sorted).
+    """
+    text = " ".join(text.lower().split()) if lowercase else " ".join(text.split())
+    vocab = sorted(set(text))
+    index = {ch: i for i, ch in enumerate(vocab)}
+    return CharacterText(np.array([index[ch] for ch in text], dtype=np.int64), vocab)
+
+
+def character_windows(ids, length, stride=None):
+    """Cut a long id sequence into (M, length) training windows, every `stride` characters.
+
+    A language model reads window[:, :-1] and predicts window[:, 1:].
+    """
+    stride = stride or length
+    starts = range(0, len(ids) - length + 1, stride)
+    return np.stack([ids[start:start + length] for start in starts])
+
+
+def seasonal_series(num_steps, period=24, seed=0, trend=0.001, noise=0.3):
+    """A synthetic hourly series (think: temperature) with a daily cycle, a trend and AR(1) noise.
+
+    y_t = 10 + trend * t + 3 sin(2 pi t / period) + 1.5 sin(4 pi t / period + 1) + e_t,
+    e_t = 0.7 e_{t-1} + noise * n_t,   n_t ~ N(0, 1)
+
+    Args:
+        num_steps: T.
+        period: the length of a season (24 hourly steps: a day).
+        seed: seed of the random generator.
+        trend: drift per step: the test part lies above the training part, as in real data.
+        noise: scale of the innovations.
+
+    Returns:
+        (T,) float64 series.
+    """
+    rng = np.random.default_rng(seed)
+    t = np.arange(num_steps)
+    errors = np.zeros(num_steps)
+    innovations = noise * rng.standard_normal(num_steps)
+    for step in range(1, num_steps):
+        errors[step] = 0.7 * errors[step - 1] + innovations[step]
+    season = 3 * np.sin(2 * np.pi * t / period) + 1.5 * np.sin(4 * np.pi * t / period + 1)
+    return 10 + trend * t + season + errors

@@ -13,6 +13,11 @@ Session 3 (token ids in, PAD = 0 masked by the Embedding where a recurrent layer
     build_translator(cell, ...)                encoder-decoder trained with teacher forcing
     translate(model, src, max_len)             its greedy inference loop (given)
     build_cnn_classifier(...)                  ids -> embedding -> Conv1D -> max over time -> softmax
+
+Session 4:
+    build_char_model(cell, ...)                a character language model: logits at every step
+    sample_text(model, prompt, length, ...)    its generation loop (given), sampling as rnnlab does
+    build_forecaster(cell, ...)                windows (N, W, F) -> the next `horizon` values
 """
 import keras
 import numpy as np
@@ -138,3 +143,52 @@ def build_cnn_classifier(vocab_size, embed_dim, filters, kernel_size, num_classe
     """
     # TODO: implement build_cnn_classifier (see the docstring).
     raise NotImplementedError("build_cnn_classifier")
+
+
+def build_char_model(cell, vocab_size, embed_dim, units):
+    """A character language model: ids (N, T) -> Embedding -> recurrent layer with
+    return_sequences=True -> Dense(vocab_size) -> (N, T, V) LOGITS (no softmax: the sampler
+    divides them by the temperature). Train it with
+    keras.losses.SparseCategoricalCrossentropy(from_logits=True).
+
+    Returns:
+        an uncompiled keras.Sequential starting with keras.Input(shape=(None,), dtype="int32").
+    """
+    # TODO: implement build_char_model (see the docstring).
+    raise NotImplementedError("build_char_model")
+
+
+def sample_text(model, prompt, length, temperature=1.0, top_k=None, seed=0):
+    """Generate with a model from build_char_model, sampling exactly as architectures.generate:
+    next_token_probs, then sample_from with one rng.random(N) per step.
+
+    The model re-reads the whole text each step (simple; fine for short texts).
+
+    Args:
+        model: trained, from build_char_model.
+        prompt: (N, P) ids.
+        length: tokens to generate.
+
+    Returns:
+        (N, length) int64 ids.
+    """
+    from .architectures import next_token_probs, sample_from
+
+    rng = np.random.default_rng(seed)
+    text = np.asarray(prompt, dtype=np.int32)
+    while text.shape[1] < prompt.shape[1] + length:
+        logits = np.asarray(model(text, training=False))[:, -1].astype(np.float64)
+        token = sample_from(next_token_probs(logits, temperature, top_k), rng.random(len(text)))
+        text = np.concatenate([text, token[:, None].astype(np.int32)], axis=1)
+    return text[:, prompt.shape[1]:].astype(np.int64)
+
+
+def build_forecaster(cell, window, features, units, horizon):
+    """An RNN forecaster: windows (N, W, F) -> recurrent layer (last state) -> Dense(horizon),
+    linear -> (N, horizon).
+
+    Returns:
+        an uncompiled keras.Sequential starting with keras.Input(shape=(window, features)).
+    """
+    # TODO: implement build_forecaster (see the docstring).
+    raise NotImplementedError("build_forecaster")

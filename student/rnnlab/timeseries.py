@@ -1,0 +1,161 @@
+"""Session 4: time-series forecasting, from windows to an RNN forecaster, without leakage.
+
+A series y_0 .. y_{T-1} (T,) or with features (T, F); the target is feature 0. A forecaster
+reads a window of the last W values and predicts the next `horizon` values of the target:
+
+    inputs  y_{i} .. y_{i+W-1}           (W, F)
+    targets y_{i+W} .. y_{i+W+horizon-1}  (horizon,)
+
+Leakage is any path by which the test part reaches training: a random split of windows
+(neighbouring windows share values), or a scaler fitted on the whole series (its mean knows
+the test part's level). Here the split is chronological and the scaler sees training data only.
+"""
+import numpy as np
+
+from .architectures import last_state, last_state_backward, recurrent, recurrent_shapes
+from .bidirectional import CELLS
+from .layers import affine_backward, affine_forward
+
+
+def make_windows(series, window, horizon=1):
+    """All (inputs, targets) pairs of a series, in time order.
+
+    Args:
+        series: (T,) or (T, F) values; the target is feature 0.
+        window: W, steps the forecaster reads.
+        horizon: steps it predicts (1: one-step forecasting).
+
+    Returns:
+        X: (M, W, F) inputs, X[i] = series[i : i + W] (F = 1 for a 1-D series).
+        Y: (M, horizon) targets, Y[i] = series[i + W : i + W + horizon, 0].
+        M = T - W - horizon + 1.
+    """
+    # TODO: implement make_windows (see the docstring).
+    raise NotImplementedError("make_windows")
+
+
+def chronological_split(series, train_fraction, window):
+    """Split a series in time: the first part trains, the rest tests.
+
+    The test part starts `window` steps before the split, so that its first window predicts
+    the first test value: those steps are inputs only, never targets, so nothing leaks.
+
+    Args:
+        series: (T,) or (T, F).
+        train_fraction: share of the steps that train, e.g. 0.8.
+        window: W, as in make_windows.
+
+    Returns:
+        train: series[:n], test: series[n - W:], with n = int(T * train_fraction).
+    """
+    # TODO: implement chronological_split (see the docstring).
+    raise NotImplementedError("chronological_split")
+
+
+def fit_scaler(train):
+    """Mean and standard deviation per feature, from the training part only.
+
+    Args:
+        train: (T,) or (T, F).
+
+    Returns:
+        mean, std: float64 arrays of shape () for (T,), (F,) for (T, F).
+    """
+    # TODO: implement fit_scaler (see the docstring).
+    raise NotImplementedError("fit_scaler")
+
+
+def prepare_forecasting(series, window, horizon, train_fraction):
+    """Split chronologically, fit the scaler on the training part, scale both, cut windows.
+
+    Returns:
+        dict with X_train, Y_train, X_test, Y_test (scaled, as make_windows gives them),
+        and mean, std (of the training part) to unscale forecasts: y = y_scaled * std + mean.
+    """
+    # TODO: implement prepare_forecasting (see the docstring).
+    raise NotImplementedError("prepare_forecasting")
+
+
+# ---------------------------------------------------------------------------
+# Baselines and errors: what a forecaster must beat, and how it is scored
+
+
+def naive_forecast(X, horizon):
+    """Repeat the last value of each window: (M, W, F) -> (M, horizon)."""
+    # TODO: implement naive_forecast (see the docstring).
+    raise NotImplementedError("naive_forecast")
+
+
+def seasonal_naive_forecast(X, horizon, season):
+    """The value one season before each predicted step: yhat_{W+h} = y_{W+h-season}
+    (repeating the last season when horizon > season). Needs W >= season.
+
+    Returns:
+        (M, horizon).
+    """
+    # TODO: implement seasonal_naive_forecast (see the docstring).
+    raise NotImplementedError("seasonal_naive_forecast")
+
+
+def moving_average_forecast(X, horizon, k):
+    """The mean of the last k values of each window, repeated: (M, W, F) -> (M, horizon)."""
+    # TODO: implement moving_average_forecast (see the docstring).
+    raise NotImplementedError("moving_average_forecast")
+
+
+def mae(y_true, y_pred):
+    """Mean absolute error over all entries."""
+    # TODO: implement mae (see the docstring).
+    raise NotImplementedError("mae")
+
+
+def rmse(y_true, y_pred):
+    """Root mean squared error over all entries."""
+    # TODO: implement rmse (see the docstring).
+    raise NotImplementedError("rmse")
+
+
+# ---------------------------------------------------------------------------
+# An RNN forecaster: many-to-one on real-valued windows
+
+
+def forecaster_shapes(cell, features, units, horizon):
+    """Parameter shapes of forecaster_*: the recurrent layer, "W_out" (H, horizon), "b_out"."""
+    return {**recurrent_shapes(cell, features, units), "W_out": (units, horizon), "b_out": (horizon,)}
+
+
+def forecaster_forward(X, params, cell="rnn"):
+    """Y_hat = (last hidden state of a recurrent layer over X, from h0 = 0) W_out + b_out.
+
+    Args:
+        X: (M, W, F) windows.
+        params: see forecaster_shapes.
+        cell: "rnn", "lstm" or "gru".
+
+    Returns:
+        Y_hat: (M, horizon).
+        cache: whatever forecaster_backward needs.
+    """
+    # TODO: implement forecaster_forward (see the docstring).
+    raise NotImplementedError("forecaster_forward")
+
+
+def forecaster_backward(dY_hat, cache):
+    """Backward pass of forecaster_forward.
+
+    Returns:
+        dparams: dict with the keys and shapes of params.
+    """
+    # TODO: implement forecaster_backward (see the docstring).
+    raise NotImplementedError("forecaster_backward")
+
+
+def forecaster_loss(X, Y, params, cell="rnn"):
+    """Mean squared error of forecaster_forward over all M x horizon entries, and its gradient.
+
+    Returns:
+        loss: float.
+        dparams: dict with the keys and shapes of params.
+    """
+    # TODO: implement forecaster_loss (see the docstring).
+    raise NotImplementedError("forecaster_loss")

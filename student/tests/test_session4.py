@@ -1,0 +1,351 @@
+"""Public tests for Session 4: one-to-one, a character language model and its sampling
+(rnnlab/architectures.py), and time-series forecasting (rnnlab/timeseries.py).
+
+Properties any right answer has. The tests of the Keras builders are marked `keras` (they import
+TensorFlow, about 5 s): run them with `pytest -m keras`.
+"""
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from rnnlab import architectures as A
+from rnnlab import layers, rnn
+from rnnlab import timeseries as TS
+
+
+def numeric_gradients(loss, params, eps=1e-6):
+    """Centred finite differences of loss() with respect to every array in params."""
+    grads = {}
+    for name, p in params.items():
+        grads[name] = np.zeros_like(p)
+        for i in np.ndindex(p.shape):
+            old = p[i]
+            p[i] = old + eps
+            plus = loss()
+            p[i] = old - eps
+            minus = loss()
+            p[i] = old
+            grads[name][i] = (plus - minus) / (2 * eps)
+    return grads
+
+
+def random_params(shapes, seed):
+    rng = np.random.default_rng(seed)
+    return {name: rng.normal(scale=0.5, size=shape) for name, shape in shapes.items()}
+
+
+def assert_gradients(loss_and_grads, params):
+    _, grads = loss_and_grads()
+    assert sorted(grads) == sorted(params), "dparams must have the keys of params"
+    numeric = numeric_gradients(lambda: loss_and_grads()[0], params)
+    for name in params:
+        assert_allclose(grads[name], numeric[name], rtol=1e-5, atol=1e-7, err_msg=name)
+
+
+ONE_TO_ONE = {"Wx": (3, 4), "b": (4,), "W_out": (4, 2), "b_out": (2,)}
+
+
+# ---------------------------------------------------------------------------
+# Question 1: one-to-one
+
+
+def test_one_to_one_is_an_rnn_step_from_zero_then_affine():
+    params = random_params(ONE_TO_ONE, seed=0)
+    x = np.random.default_rng(1).normal(size=(5, 3))
+    Wh = np.random.default_rng(2).normal(size=(4, 4))  # any Wh: it multiplies h_prev = 0
+    h, _ = rnn.rnn_step_forward(x, np.zeros((5, 4)), params["Wx"], Wh, params["b"])
+    expected, _ = layers.affine_forward(h, params["W_out"], params["b_out"])
+    logits, _ = A.one_to_one_forward(x, params)
+    assert logits.shape == (5, 2)
+    assert_allclose(logits, expected, rtol=1e-10)
+
+
+def test_one_to_one_backward_gradients():
+    params = random_params(ONE_TO_ONE, seed=3)
+    x = np.random.default_rng(4).normal(size=(5, 3))
+    upstream = np.random.default_rng(5).normal(size=(5, 2))
+
+    def loss_and_grads():
+        logits, cache = A.one_to_one_forward(x, params)
+        return np.sum(logits * upstream), A.one_to_one_backward(upstream, cache)
+    assert_gradients(loss_and_grads, params)
+
+
+# ---------------------------------------------------------------------------
+# Question 2: the character language model
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("conditioned", [False, True], ids=["plain", "with_z"])
+def test_char_lm_loss_gradients(cell, conditioned):
+    params = random_params(A.lm_shapes(cell, 5, 2, 3, cond_dim=2 if conditioned else None), seed=6)
+    ids = np.array([[1, 4, 0, 2], [3, 3, 1, 0]])
+    z = np.random.default_rng(7).normal(size=(2, 2)) if conditioned else None
+    assert_gradients(lambda: A.char_lm_loss(ids, params, cell, z), params)
+
+
+def test_char_lm_loss_scores_the_next_character():
+    params = random_params(A.lm_shapes("gru", 5, 2, 3), seed=8)
+    ids = np.array([[1, 4, 0, 2, 3], [3, 3, 1, 0, 4]])
+    # The model reads ids[:, :-1] and is scored on ids[:, 1:] (summed over steps, divided by N).
+    logits, _ = A.char_lm_forward(ids[:, :-1], params, "gru")
+    log_probs = np.log(layers.softmax(logits, axis=-1))
+    expected = -np.take_along_axis(log_probs, ids[:, 1:, None], axis=-1).sum() / 2
+    loss, _ = A.char_lm_loss(ids, params, "gru")
+    assert loss == pytest.approx(expected, rel=1e-10)
+
+
+def test_char_lm_forward_step_t_does_not_see_later_characters():
+    params = random_params(A.lm_shapes("lstm", 6, 3, 4), seed=9)
+    logits, _ = A.char_lm_forward(np.array([[1, 2, 3, 4, 5]]), params, "lstm")
+    changed, _ = A.char_lm_forward(np.array([[1, 2, 3, 0, 0]]), params, "lstm")
+    assert logits.shape == (1, 5, 6)
+    assert_allclose(logits[:, :3], changed[:, :3])
+    assert not np.allclose(logits[:, 3:], changed[:, 3:])
+
+
+def test_char_lm_forward_starts_from_the_state_z_sets():
+    params = random_params(A.lm_shapes("rnn", 6, 3, 4, cond_dim=2), seed=10)
+    ids, z = np.array([[1, 2, 3], [4, 5, 0]]), np.array([[1.0, 0.0], [0.0, 1.0]])
+    h0 = np.tanh(z @ params["W_cond"] + params["b_cond"])
+    h, _ = rnn.rnn_forward(params["W_embed"][ids], h0, params["Wx"], params["Wh"], params["b"])
+    logits, _ = A.char_lm_forward(ids, params, "rnn", z)
+    assert_allclose(logits, h @ params["W_out"] + params["b_out"], rtol=1e-10)
+
+
+# ---------------------------------------------------------------------------
+# Question 3: sampling and generation
+
+
+LOGITS = np.array([[1.0, 3.0, -2.0, 0.5, 2.0], [0.0, 0.0, 0.0, 5.0, -1.0]])
+
+
+@pytest.mark.parametrize("temperature, top_k", [(1.0, None), (0.5, None), (2.0, 3), (0.0, None)])
+def test_sampling_probs_rows_sum_to_one(temperature, top_k):
+    probs = A.next_token_probs(LOGITS, temperature, top_k)
+    assert probs.shape == LOGITS.shape
+    assert np.all(probs >= 0)
+    assert_allclose(probs.sum(axis=1), 1.0)
+
+
+def test_sampling_temperature_one_is_the_softmax():
+    assert_allclose(A.next_token_probs(LOGITS, 1.0), layers.softmax(LOGITS, axis=1))
+
+
+def test_sampling_temperature_zero_is_greedy():
+    probs = A.next_token_probs(np.array([[1.0, 3.0, 3.0, 0.5], [2.0, 0.0, 0.0, -1.0]]), 0.0)
+    assert_allclose(probs, [[0, 1, 0, 0], [1, 0, 0, 0]])  # a tie goes to the first highest logit
+
+
+def test_sampling_top_k_zeros_the_rest():
+    probs = A.next_token_probs(LOGITS[:1], 1.0, top_k=2)
+    assert np.all(probs[0, [0, 2, 3]] == 0)
+    kept = np.exp(LOGITS[0, [1, 4]])
+    assert_allclose(probs[0, [1, 4]], kept / kept.sum())
+
+
+def test_sampling_lower_temperature_sharpens():
+    highest = [A.next_token_probs(LOGITS, t).max(axis=1) for t in (2.0, 1.0, 0.5, 0.1)]
+    assert np.all(np.diff(highest, axis=0) > 0)
+
+
+def test_sampling_sample_from_inverts_the_cumulative_distribution():
+    # cumulative [0.25, 0.75, 1.0]: the first token whose cumulative probability exceeds u
+    probs = np.tile([0.25, 0.5, 0.25], (6, 1))
+    u = np.array([0.0, 0.2, 0.25, 0.5, 0.75, 0.999])
+    tokens = A.sample_from(probs, u)
+    assert tokens.dtype.kind == "i"
+    assert tokens.tolist() == [0, 0, 1, 1, 2, 2]
+
+
+def test_sampling_sample_from_never_draws_a_zero_probability_token():
+    probs = np.array([[0.0, 0.5, 0.5, 0.0], [0.0, 1.0, 0.0, 0.0]])
+    assert A.sample_from(probs, np.array([0.0, 0.0])).tolist() == [1, 1]
+    assert A.sample_from(probs, np.array([0.999, 0.999])).tolist() == [2, 1]
+
+
+def generation_params(cell, cond_dim=None, seed=11):
+    params = random_params(A.lm_shapes(cell, 7, 3, 5, cond_dim), seed)
+    params["W_out"] *= 4  # decisive scores, so that the state decides the next token
+    return params
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_generate_with_the_same_seed_repeats(cell):
+    params, prompt = generation_params(cell), np.array([[1, 2], [3, 4]])
+    first = A.generate(params, prompt, 12, temperature=1.0, seed=5, cell=cell)
+    assert first.shape == (2, 12) and first.dtype.kind == "i"
+    assert np.array_equal(first, A.generate(params, prompt, 12, temperature=1.0, seed=5, cell=cell))
+    assert not np.array_equal(first, A.generate(params, prompt, 12, temperature=1.0, seed=6, cell=cell))
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("conditioned", [False, True], ids=["plain", "with_z"])
+def test_generate_greedy_is_the_argmax_of_the_forward_pass_fed_its_own_output(cell, conditioned):
+    params = generation_params(cell, cond_dim=2 if conditioned else None)
+    prompt = np.array([[1, 2, 3], [4, 0, 6]])
+    z = np.array([[1.0, -1.0], [0.5, 2.0]]) if conditioned else None
+    out = A.generate(params, prompt, 6, temperature=0.0, cell=cell, z=z)
+    logits, _ = A.char_lm_forward(np.concatenate([prompt, out], axis=1), params, cell, z)
+    # the scores after the last prompt token pick out[:, 0], and so on
+    assert out.tolist() == logits[:, 2:-1].argmax(axis=-1).tolist()
+
+
+def test_generate_carries_the_state_from_step_to_step():
+    params, prompt = generation_params("gru"), np.array([[1, 2, 3]])
+    rng = np.random.default_rng(3)
+    h = np.zeros((1, 5))
+    for token in prompt[0]:
+        h, _ = A.cell_step("gru", params["W_embed"][[token]], h, *A.recurrent(params))
+    expected = []
+    for _ in range(10):
+        probs = A.next_token_probs(h @ params["W_out"] + params["b_out"], 0.8, 4)
+        token = A.sample_from(probs, rng.random(1))
+        expected.append(int(token[0]))
+        h, _ = A.cell_step("gru", params["W_embed"][token], h, *A.recurrent(params))
+    assert A.generate(params, prompt, 10, temperature=0.8, top_k=4, seed=3, cell="gru")[0].tolist() == expected
+
+
+# ---------------------------------------------------------------------------
+# Question 5: windows, a chronological split, a scaler fitted on the training part
+
+
+def test_windows_by_hand():
+    X, Y = TS.make_windows(np.arange(10.0), window=3, horizon=2)
+    assert X.shape == (6, 3, 1) and Y.shape == (6, 2)  # M = 10 - 3 - 2 + 1
+    assert X[0, :, 0].tolist() == [0, 1, 2] and Y[0].tolist() == [3, 4]
+    assert X[-1, :, 0].tolist() == [5, 6, 7] and Y[-1].tolist() == [8, 9]
+
+
+def test_windows_with_features_predict_feature_0():
+    series = np.stack([np.arange(8.0), -np.arange(8.0)], axis=1)  # (T, F) = (8, 2)
+    X, Y = TS.make_windows(series, window=4)
+    assert X.shape == (4, 4, 2) and Y.shape == (4, 1)
+    assert_allclose(X[1], series[1:5])
+    assert Y[:, 0].tolist() == [4, 5, 6, 7]
+
+
+def test_split_keeps_order_and_overlaps_by_window():
+    series = np.arange(100.0)
+    train, test = TS.chronological_split(series, 0.8, window=5)
+    assert train.tolist() == list(range(80))
+    assert test.tolist() == list(range(75, 100))  # the test windows' first inputs are training steps
+    _, Y_test = TS.make_windows(test, 5)
+    assert Y_test[0, 0] == 80  # ... but the first test target is the first step after the split
+
+
+def test_scaler_mean_and_std_per_feature():
+    train = np.array([[1.0, 10.0], [3.0, 10.0], [5.0, 16.0]])
+    mean, std = TS.fit_scaler(train)
+    assert np.shape(mean) == (2,) and np.shape(std) == (2,)
+    assert_allclose(mean, [3.0, 12.0])
+    assert_allclose(std, train.std(axis=0))  # numpy's std: divided by the number of steps
+    mean, std = TS.fit_scaler(np.array([2.0, 4.0]))
+    assert np.shape(mean) == () and float(mean) == 3.0 and float(std) == 1.0
+
+
+def test_prepare_forecasting_scales_with_the_training_part_only():
+    series = np.arange(50.0) ** 1.5  # a rising series: its test part lies above its training part
+    prepared = TS.prepare_forecasting(series, window=4, horizon=2, train_fraction=0.8)
+    train = series[:40]
+    assert float(prepared["mean"]) == pytest.approx(train.mean())
+    assert float(prepared["mean"]) != pytest.approx(series.mean())
+    assert float(prepared["std"]) == pytest.approx(train.std())
+    scale = lambda y: (y - train.mean()) / train.std()
+    assert prepared["X_train"].shape == (35, 4, 1) and prepared["Y_train"].shape == (35, 2)
+    assert prepared["X_test"].shape == (9, 4, 1) and prepared["Y_test"].shape == (9, 2)
+    assert_allclose(prepared["X_test"][0, :, 0], scale(series[36:40]))
+    assert_allclose(prepared["Y_test"][0], scale(series[40:42]))
+
+
+# ---------------------------------------------------------------------------
+# Question 6: baselines and errors
+
+
+def test_baselines_by_hand():
+    X = np.array([[1.0, 2.0, 3.0, 4.0], [5.0, 7.0, 6.0, 9.0]])[:, :, None]  # M = 2, W = 4
+    assert TS.naive_forecast(X, 3).tolist() == [[4, 4, 4], [9, 9, 9]]
+    # season 2: step W + h repeats step W + h - 2 (the last season, again when h >= 2)
+    assert TS.seasonal_naive_forecast(X, 3, season=2).tolist() == [[3, 4, 3], [6, 9, 6]]
+    assert TS.seasonal_naive_forecast(X, 1, season=4).tolist() == [[1], [5]]
+    assert TS.moving_average_forecast(X, 2, k=2).tolist() == [[3.5, 3.5], [7.5, 7.5]]
+
+
+def test_mae_and_rmse_by_hand():
+    y, y_hat = np.array([[1.0, 2.0, 3.0]]), np.array([[2.0, 2.0, 1.0]])
+    assert TS.mae(y, y_hat) == pytest.approx(1.0)
+    assert TS.rmse(y, y_hat) == pytest.approx(np.sqrt(5 / 3))
+    assert TS.mae(y_hat, y) == pytest.approx(1.0)
+
+
+# ---------------------------------------------------------------------------
+# Question 7: the RNN forecaster
+
+
+def test_forecaster_forward_reads_the_whole_window_from_zero():
+    params = random_params(TS.forecaster_shapes("rnn", 2, 4, 3), seed=12)
+    X = np.random.default_rng(13).normal(size=(5, 6, 2))
+    h, _ = rnn.rnn_forward(X, np.zeros((5, 4)), params["Wx"], params["Wh"], params["b"])
+    Y_hat, _ = TS.forecaster_forward(X, params, "rnn")
+    assert Y_hat.shape == (5, 3)
+    assert_allclose(Y_hat, h[:, -1] @ params["W_out"] + params["b_out"], rtol=1e-10)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_forecaster_loss_gradients(cell):
+    params = random_params(TS.forecaster_shapes(cell, 2, 3, 2), seed=14)
+    rng = np.random.default_rng(15)
+    X, Y = rng.normal(size=(4, 5, 2)), rng.normal(size=(4, 2))
+    assert_gradients(lambda: TS.forecaster_loss(X, Y, params, cell), params)
+
+
+def test_forecaster_loss_is_the_mean_squared_error():
+    params = random_params(TS.forecaster_shapes("gru", 1, 3, 2), seed=16)
+    rng = np.random.default_rng(17)
+    X, Y = rng.normal(size=(4, 5, 1)), rng.normal(size=(4, 2))
+    Y_hat, _ = TS.forecaster_forward(X, params, "gru")
+    assert TS.forecaster_loss(X, Y, params, "gru")[0] == pytest.approx(np.mean((Y_hat - Y) ** 2))
+
+
+# ---------------------------------------------------------------------------
+# Question 4: the Keras builders (they import TensorFlow; run with `pytest -m keras`)
+
+
+@pytest.fixture(scope="module")
+def keras_models():
+    # Imported here, not at collection, so that a plain `pytest` stays fast.
+    pytest.importorskip("keras")
+    from rnnlab import keras_models
+    return keras_models
+
+
+@pytest.mark.keras
+def test_char_model_gives_logits_at_every_step(keras_models):
+    model = keras_models.build_char_model("gru", 10, 4, 5)
+    logits = np.asarray(model(np.array([[1, 2, 3], [4, 5, 6]])))
+    assert logits.shape == (2, 3, 10)
+    # embedding 10 x 4, GRU 3 x (4*5 + 5*5 + 2*5), Dense 5 x 10 + 10
+    assert model.count_params() == 40 + 165 + 60
+    assert not np.allclose(logits.sum(axis=-1), 1.0)  # scores, not softmax probabilities
+    assert np.any(logits < 0)
+
+
+@pytest.mark.keras
+def test_char_model_sampled_greedily_gives_ids(keras_models):
+    model = keras_models.build_char_model("lstm", 9, 3, 4)
+    prompt = np.array([[1, 2], [3, 4]])
+    out = keras_models.sample_text(model, prompt, 5, temperature=0.0)
+    assert out.shape == (2, 5) and out.dtype.kind == "i"
+    assert np.all((0 <= out) & (out < 9))
+    # greedy: each id is the argmax of the scores after the text before it
+    logits = np.asarray(model(np.concatenate([prompt, out], axis=1)))
+    assert out.tolist() == logits[:, 1:-1].argmax(axis=-1).tolist()
+
+
+@pytest.mark.keras
+def test_forecaster_model_predicts_horizon_values(keras_models):
+    model = keras_models.build_forecaster("lstm", 24, 2, 8, 6)
+    Y_hat = np.asarray(model(np.random.default_rng(0).normal(size=(3, 24, 2))))
+    assert Y_hat.shape == (3, 6)
+    assert model.count_params() == 4 * (2 * 8 + 8 * 8 + 8) + 8 * 6 + 6
+    assert model.layers[-1].get_config().get("activation") in ("linear", None)

@@ -1,0 +1,14 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "windows"
+points = 12
+
+@test_case(points=None, hidden=False)
+def test_windows_public_tests():
+    """The public tests of this question: the same as `pytest tests/test_session4.py -k "windows or split or scaler or prepare"`."""
+    import subprocess, sys
+    run = subprocess.run([sys.executable, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_session4.py', '-k', 'windows or split or scaler or prepare'], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout[-3000:]
+
