@@ -32,6 +32,10 @@ class GradingFailure(AssertionError):
     """A check failed; the message is the feedback the student sees."""
 
 
+class ModifiedInPlace(GradingFailure):
+    """The graded function wrote into an argument it was given."""
+
+
 # ---------------------------------------------------------------------------
 # Inputs
 
@@ -274,12 +278,14 @@ def charged_once(check, student, case, *args):
 
     So a broken rnn_step_forward costs its own tests, not also those of rnn_forward and
     rnn_backward that call it. The feedback is the first run's: what the student's code does.
+    A write into an argument is never forgiven: a delegated helper returns new arrays, so the
+    rerun would hide the graded function's own writes through views a helper gave it.
     """
     try:
         return check(student, case, *args)
     except GradingFailure as failure:
         helpers = set(USES.get(case.function, ())) | set(USES.get(case.forward, ()))
-        if not helpers:
+        if not helpers or isinstance(failure, ModifiedInPlace):
             raise
         try:
             with student.delegating(sorted(helpers)):
@@ -311,8 +317,8 @@ def check_untouched(student, case):
         for path, array in _arrays(before):
             changed = after_arrays.get(path)
             if changed is None or changed.shape != array.shape or not np.array_equal(changed, array):
-                raise GradingFailure(f"{context}the argument {name}{path} was modified in place: "
-                                     f"work on a copy (or on new arrays) instead")
+                raise ModifiedInPlace(f"{context}the argument {name}{path} was modified in place: "
+                                      f"work on a copy (or on new arrays) instead")
 
 
 def _backward_args(student, case):

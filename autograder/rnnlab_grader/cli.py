@@ -78,7 +78,7 @@ def cmd_mutants(args):
         rows, groups = mutants.kill_matrix(work, corpus, jobs=args.jobs, on_result=lambda _: progress.advance(task),
                                            affected_only=args.affected_only)
     for line in mutants.matrix_lines(rows, groups):
-        console.print(line, highlight=False, markup=False)
+        print(line)  # plain text: a terminal's width must not wrap the matrix
     console.print(f"{mutants.summary(rows)}; graded in {time.perf_counter() - started:.0f} s (-j {args.jobs})")
     return 0 if all(r.exact for r in rows) else 1
 
