@@ -2,7 +2,7 @@
 import pytest
 
 from rnnlab_grader import engine, examples
-from rnnlab_grader.mutants import affected_modules
+from rnnlab_grader.mutants import affected_groups
 
 
 @pytest.fixture(scope="session")
@@ -16,11 +16,11 @@ def example_dir(tmp_path_factory):
 def graded_examples(example_dir):
     """name -> result of every example submission, graded once (two at a time).
 
-    The reference and the stubs are graded on everything; each mutant on the functions of the
-    modules it can affect (mutants.affected_modules): the rest is the reference's code.
+    The reference and the stubs are graded on everything; each mutant on the tests its change
+    can reach (mutants.affected_groups): the others run only the reference's code.
     """
-    modules = {example_dir / m["name"]: affected_modules(m) for m in examples.mutants()}
-    results = engine.grade_batch(sorted(example_dir.iterdir()), jobs=2, modules=modules)
+    groups = {example_dir / m["name"]: affected_groups(m) for m in examples.mutants()}
+    results = engine.grade_batch(sorted(example_dir.iterdir()), jobs=2, groups=groups)
     return {r["name"]: r for r in results}
 
 

@@ -4,7 +4,8 @@ Each `tests/alternatives/<module>/<style>.py` is a complete, correct replacement
 `rnnlab/<module>.py`, written in another style than the reference (explicit loops, einsum,
 other caches, float64 inside, other Keras constructions ...; its docstring says how). A
 submission is the reference package with that one module replaced; all of them are graded
-once, in one batch, by the hidden graders, and each must score full marks.
+once, in one batch, on the tests a change of that module can reach (dependencies.py), and each
+must score full marks.
 """
 import ast
 import shutil
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from rnnlab_grader import engine
+from rnnlab_grader import dependencies, engine
 from rnnlab_grader.paths import SOLUTIONS
 
 ALTERNATIVES = Path(__file__).resolve().parent / "alternatives"
@@ -53,7 +54,10 @@ def graded_alternatives(tmp_path_factory):
         assert target.is_file(), f"{alternative_id(path)} replaces no module of rnnlab"
         shutil.copyfile(path, target)
         submissions.append(submission)
-    results = engine.grade_batch(submissions, jobs=2)
+    # Graded on the tests a change of that module can reach: the others run only the reference.
+    groups = {submission: dependencies.affected_groups(dependencies.module_names(path.parent.name))
+              for submission, path in zip(submissions, FILES)}
+    results = engine.grade_batch(submissions, jobs=2, groups=groups)
     return {alternative_id(path): result for path, result in zip(FILES, results)}
 
 

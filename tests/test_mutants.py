@@ -14,7 +14,7 @@ import pytest
 from conftest import lost_groups
 from rnnlab_grader import examples, worker
 from rnnlab_grader.contract import signature
-from rnnlab_grader.mutants import Row, matrix_lines, summary
+from rnnlab_grader.mutants import Row, affected_groups, matrix_lines, summary
 from rnnlab_grader.paths import GRADERS, SOLUTIONS
 
 sys.path.insert(0, str(GRADERS))
@@ -150,8 +150,21 @@ def test_each_mutant_changes_behaviour(mutant, reference, tmp_path):
         "the mutant behaves like the reference on every graded case"
 
 
-def test_a_mutant_is_graded_on_its_module_and_the_modules_importing_it():
-    from rnnlab_grader.examples import importers
-    assert importers("rnn") == {"rnn", "lstm", "gru", "bidirectional", "architectures", "timeseries"}
-    assert importers("keras_models") == {"keras_models"}
-    assert "keras_models" not in importers("architectures")  # only given code imports it, inside a function
+def test_a_mutant_is_graded_on_the_tests_its_change_can_reach():
+    from rnnlab_grader import dependencies
+    step = {"name": "m", "file": "rnn.py", "find": "h_next = np.tanh(x @ Wx + h_prev @ Wh + b)", "replace": ""}
+    assert dependencies.patched_names(step) == {"rnn.rnn_step_forward"}
+    groups = dependencies.affected_groups({"rnn.rnn_step_forward"})
+    assert {"rnn.rnn_step_forward", "rnn.rnn_step_backward", "rnn.rnn_forward", "bidirectional.bidirectional_forward",
+            "architectures.many_to_one_forward", "architectures.greedy_decode"} <= groups  # callers, and the
+    assert not groups & {"rnn.unfold", "lstm.lstm_forward", "layers.softmax"}  # backward fed its cache
+    assert not any(g.startswith("keras_models") for g in groups)
+    # A patch outside any function (an import, say) reaches the whole module.
+    header = {"name": "m", "file": "rnn.py", "find": "import numpy as np", "replace": ""}
+    assert "rnn.unfold" in dependencies.patched_names(header)
+
+
+def test_every_mutant_loses_only_groups_its_change_can_reach():
+    # Else grading it on those groups alone (as the suite does) would hide a loss.
+    for mutant in MUTANTS:
+        assert set(mutant["loses"]) <= affected_groups(mutant), mutant["name"]

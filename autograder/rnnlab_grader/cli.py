@@ -107,7 +107,7 @@ def main(argv=None):
     p.add_argument("--only", nargs="+", metavar="NAME", help="grade only these mutants")
     p.add_argument("-j", "--jobs", type=int, default=2, help="mutants graded at once")
     p.add_argument("--affected-only", action="store_true",
-                   help="grade each mutant only on its module and the modules importing it (faster)")
+                   help="grade each mutant only on the tests its change can reach (faster)")
     p.set_defaults(run=cmd_mutants)
 
     args = parser.parse_args(argv)

@@ -111,11 +111,11 @@ def catalogue():
     return tuple(sorted(tests, key=lambda t: order.index(t["group"]) if t["group"] in order else len(order)))
 
 
-def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout=None, modules=None):
+def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout=None, groups=None):
     """Grade one submission (a folder holding rnnlab/, or a zip of one).
 
     `timeout` bounds the whole grading run, `call_timeout` one call of student code;
-    `modules` (names such as "rnn") restricts grading, and the result, to their functions.
+    `groups` (functions such as "rnn.rnn_forward") restricts grading, and the result, to those.
     """
     path = Path(path)
     name = name or submission_name(path)
@@ -132,7 +132,7 @@ def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout
                 raise SubmissionError(f"{path} is neither a folder nor a .zip file")
             results = tmp / "outcomes.json"
             extra = ["--rnnlab-call-timeout", str(call_timeout)] if call_timeout else []
-            extra += ["--rnnlab-modules", ",".join(sorted(modules))] if modules else []
+            extra += ["--rnnlab-groups", ",".join(sorted(groups))] if groups else []
             run = _run_graders(folder.resolve(), results, extra, timeout=timeout)
             if results.exists():
                 outcomes = {o["id"]: o for o in json.loads(results.read_text())}
@@ -142,13 +142,13 @@ def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout
             problem = str(error)
         except subprocess.TimeoutExpired:
             problem = f"grading took longer than {timeout} s and was stopped"
-    return _result(name, outcomes, problem, modules)
+    return _result(name, outcomes, problem, groups)
 
 
-def _result(name, outcomes, problem, modules=None):
+def _result(name, outcomes, problem, groups=None):
     tests = []
     for entry in catalogue():
-        if modules and entry["group"].split(".")[0] not in modules:
+        if groups and entry["group"] not in groups:
             continue
         outcome = outcomes.get(entry["id"], {})
         passed = outcome.get("passed") is True
@@ -162,14 +162,14 @@ def _result(name, outcomes, problem, modules=None):
             "output": problem or f"{score:g} / {max_score:g} points", "tests": tests}
 
 
-def grade_batch(paths, jobs=1, on_result=None, call_timeout=None, modules=None):
+def grade_batch(paths, jobs=1, on_result=None, call_timeout=None, groups=None):
     """Grade many submissions, `jobs` at a time; call `on_result(result)` as each finishes.
 
-    `modules` maps a path to the modules to grade it on (see grade_submission); others get all.
+    `groups` maps a path to the groups to grade it on (see grade_submission); others get all.
     Returns the results in the order of `paths`.
     """
     def grade(path):
-        result = grade_submission(path, call_timeout=call_timeout, modules=(modules or {}).get(path))
+        result = grade_submission(path, call_timeout=call_timeout, groups=(groups or {}).get(path))
         if on_result:
             on_result(result)
         return result

@@ -3,7 +3,6 @@
 The mistakes are the mutant corpus, tests/mutants/<module>.toml: find/replace patches on
 the reference, so they follow the reference as it changes instead of drifting as copies would.
 """
-import ast
 import shutil
 import tomllib
 import zipfile
@@ -22,30 +21,6 @@ def mutants(corpus=MUTANTS, demo_only=False):
     if len(set(names)) != len(names):
         raise ValueError(f"mutant names repeat: {sorted({n for n in names if names.count(n) > 1})}")
     return [m for m in found if m["demo"]] if demo_only else found
-
-
-def importers(module, package=SOLUTIONS / "rnnlab"):
-    """`module` and every module of the package that imports it, directly or not (by the
-    reference's module-level imports): the only modules a change in `module` can affect.
-
-    Imports inside functions are left out: the one there is (keras_models.sample_text, given
-    code) is never called by the graders.
-    """
-    imports = {}
-    for path in Path(package).glob("*.py"):
-        names = set()
-        for node in ast.parse(path.read_text()).body:
-            if isinstance(node, ast.ImportFrom) and node.level == 1:
-                names |= {node.module} if node.module else {alias.name for alias in node.names}
-        imports[path.stem] = names
-    affected, frontier = {module}, [module]
-    while frontier:
-        changed = frontier.pop()
-        for name, uses in imports.items():
-            if changed in uses and name not in affected:
-                affected.add(name)
-                frontier.append(name)
-    return affected
 
 
 def apply_patch(package_dir, mutant):

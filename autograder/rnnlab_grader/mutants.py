@@ -6,7 +6,7 @@ data out; `print_matrix` is the only part that draws.
 """
 from dataclasses import dataclass
 
-from . import engine, examples
+from . import dependencies, engine, examples
 from .report import group_scores
 
 
@@ -29,22 +29,21 @@ def lost_groups(result):
     return {group for group, (score, most) in group_scores(result).items() if score < most}
 
 
-def affected_modules(mutant):
-    """The modules whose functions a mutant can change: its own and those that import it."""
-    return examples.importers(mutant["file"].removesuffix(".py"))
+def affected_groups(mutant):
+    """The test groups whose results a mutant can change (see dependencies.py)."""
+    return dependencies.affected_groups(dependencies.patched_names(mutant))
 
 
 def kill_matrix(work_dir, corpus=None, jobs=2, on_result=None, affected_only=False):
     """Grade every mutant (written under WORK_DIR) and return (rows, groups) in corpus order.
 
-    With `affected_only`, a mutant is graded only on the functions of affected_modules(mutant):
-    the others run the reference's own code, so they cannot lose points (and the Keras tests,
-    which import TensorFlow, run only for mutants of keras_models).
+    With `affected_only`, a mutant is graded only on affected_groups(mutant): the other tests
+    run only code the mutant leaves as the reference has it, so they cannot lose points.
     """
     corpus = examples.mutants() if corpus is None else corpus
     paths = [examples.write_mutant(work_dir, mutant) for mutant in corpus]
-    modules = {path: affected_modules(m) for path, m in zip(paths, corpus)} if affected_only else None
-    results = {r["name"]: r for r in engine.grade_batch(paths, jobs=jobs, on_result=on_result, modules=modules)}
+    groups = {path: affected_groups(m) for path, m in zip(paths, corpus)} if affected_only else None
+    results = {r["name"]: r for r in engine.grade_batch(paths, jobs=jobs, on_result=on_result, groups=groups)}
     rows = [Row(m["name"], lost_groups(results[m["name"]]), set(m["loses"])) for m in corpus]
     groups = [t["group"] for t in engine.catalogue()]
     return rows, list(dict.fromkeys(groups))

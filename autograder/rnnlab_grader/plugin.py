@@ -23,7 +23,7 @@ def pytest_addoption(parser):
     group.addoption("--rnnlab-results", help="where to write the outcomes as JSON")
     group.addoption("--rnnlab-call-timeout", type=float, default=CALL_TIMEOUT_S,
                     help="seconds one call of student code may take")
-    group.addoption("--rnnlab-modules", help="grade only the functions of these modules (comma-separated)")
+    group.addoption("--rnnlab-groups", help="grade only these test groups (comma-separated functions)")
 
 
 def pytest_configure(config):
@@ -48,10 +48,10 @@ def _grade_mark(item):
 
 
 def pytest_collection_modifyitems(session, config, items):
-    modules = config.getoption("--rnnlab-modules")
-    if modules:
-        keep = set(modules.split(","))
-        deselected = [item for item in items if _grade_mark(item)["group"].split(".")[0] not in keep]
+    groups = config.getoption("--rnnlab-groups")
+    if groups:
+        keep = set(groups.split(","))
+        deselected = [item for item in items if _grade_mark(item)["group"] not in keep]
         items[:] = [item for item in items if item not in deselected]
         config.hook.pytest_deselected(items=deselected)
     for item in items:
