@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from rnnlab_grader import engine
+from rnnlab_grader import dependencies, engine
 from rnnlab_grader.paths import GRADERS, REPO, SOLUTIONS, STUDENT
 
 ALL = "all"
@@ -23,9 +23,9 @@ def groups(*modules):
     return {t["group"] for t in engine.catalogue() if t["group"].split(".")[0] in modules}
 
 
-# Modules that import another: a module that cannot load takes its importers with it.
-IMPORTERS = {"layers": ("layers", "lstm", "gru", "bidirectional"), "rnn": ("rnn", "lstm", "gru", "bidirectional"),
-             "gru": ("gru", "bidirectional"), "lstm": ("lstm", "bidirectional")}
+def unimportable(module):
+    """Every test group of a module that cannot load, and of the modules importing it."""
+    return groups(*dependencies.importers(module))
 
 SOFTMAX_BODY = "    shifted = a - np.max(a, axis=axis, keepdims=True)\n"
 
@@ -78,7 +78,7 @@ CASES = {
          '    _oracle.append(rnn_step_forward)\n    raise NotImplementedError("rnn_forward")')], ALL),
     # -- tricks and faults that cost what they break, nothing else -------------------------
     "exits_at_import": ("reference", [at_import("keras_models.py", "import os\nos._exit(1)")],
-                        groups("keras_models")),
+                        unimportable("keras_models")),
     "sys_exit_in_a_function": ("reference", [in_softmax("raise SystemExit(0)")], {"layers.softmax"}),
     "kills_the_grader": ("reference", [in_softmax(
         "import os, signal\ntry:\n    os.kill(os.getppid(), signal.SIGKILL)\nexcept OSError:\n    pass")], set()),
@@ -89,7 +89,7 @@ CASES = {
     "stops_itself": ("reference", [in_softmax("import os, signal\nos.kill(os.getpid(), signal.SIGSTOP)")],
                      {"layers.softmax"}),
     "endless_loop_at_import": ("reference", [at_import("bidirectional.py", "while True:\n    pass")],
-                               groups("bidirectional")),
+                               unimportable("bidirectional")),
     "endless_loop_in_a_function": ("reference", [in_softmax("while True:\n    pass")], {"layers.softmax"}),
     "deep_recursion": ("reference", [in_softmax(
         "import sys\nsys.setrecursionlimit(10**7)\ndef down(n):\n    return down(n + 1) + 1\ndown(0)")],
@@ -102,8 +102,8 @@ CASES = {
     "writes_outside_its_folder": ("reference", [at_import("__init__.py", (
         "for path in " + repr([str(GRADERS / "test_planted.py"), str(REPO / "planted.txt")]) + ":\n"
         "    try:\n        open(path, 'w').write('def test_x(): pass')\n    except OSError:\n        pass"))], set()),
-    "file_missing": ("reference", "delete rnn.py", groups(*IMPORTERS["rnn"])),
-    "syntax_error": ("reference", [("gru.py", "def gru_forward(", "def gru_forward(:")], groups(*IMPORTERS["gru"])),
+    "file_missing": ("reference", "delete rnn.py", unimportable("rnn")),
+    "syntax_error": ("reference", [("gru.py", "def gru_forward(", "def gru_forward(:")], unimportable("gru")),
     "wrong_return_type": ("reference", [("layers.py", '    out = x @ W + b\n    cache = {"x": x, "W": W}\n'
                                          '    return out, cache\n    # END SOLUTION\n\n\ndef affine_backward',
                                          '    return "out"\n    # END SOLUTION\n\n\ndef affine_backward')],

@@ -61,3 +61,16 @@ def test_delegation_restores_a_dispatch_tuple_patched_twice():
             delegated, _ = student.call("bidirectional.bidirectional_forward", *args)
         own, _ = student.call("bidirectional.bidirectional_forward", *args)  # no callback left behind
     np.testing.assert_allclose(own, delegated)
+
+
+def test_a_delegated_function_takes_keyword_arguments():
+    """next_token_probs calls softmax(scaled, axis=1): the stand-in must pass `axis` on."""
+    from rnnlab_grader.paths import SOLUTIONS
+    from rnnlab_grader.proxy import StudentCode
+
+    logits = np.random.default_rng(0).normal(size=(3, 5))
+    with StudentCode(SOLUTIONS) as student:
+        own = student.call("architectures.next_token_probs", logits, 0.5, None)
+        with student.delegating(["layers.softmax"]):
+            delegated = student.call("architectures.next_token_probs", logits, 0.5, None)
+    np.testing.assert_allclose(delegated, own)

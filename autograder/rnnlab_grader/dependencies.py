@@ -124,3 +124,20 @@ def affected_groups(changed, package=PACKAGE):
     """The test groups whose results a change to these top-level names can alter."""
     reached = dependents(changed, package)
     return {group for group, functions in graded_functions().items() if functions & reached}
+
+
+def importers(module, package=PACKAGE):
+    """`module` and every module that imports it at module level, directly or not: the modules
+    that cannot load when it cannot."""
+    imports = {}
+    for path in Path(package).glob("*.py"):
+        imports[path.stem] = {node.module or alias.name for node in ast.parse(path.read_text()).body
+                              if isinstance(node, ast.ImportFrom) and node.level == 1 for alias in node.names}
+    reached, frontier = {module}, [module]
+    while frontier:
+        changed = frontier.pop()
+        for name, uses in imports.items():
+            if changed in uses and name not in reached:
+                reached.add(name)
+                frontier.append(name)
+    return reached

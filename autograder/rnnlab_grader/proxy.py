@@ -124,7 +124,7 @@ class StudentCode:
         sig = signature(qualname)
         try:
             args = [self.reference_caches[a.key] if isinstance(a, worker.Handle) else a for a in request["args"]]
-            result = reference.function(qualname)(*args)
+            result = reference.function(qualname)(*args, **request.get("kwargs", {}))
         except Exception as error:  # the student's code passed arguments the reference refuses
             return {"error": f"the reference {qualname.split('.')[1]} refused its arguments: "
                              f"{type(error).__name__}: {error}"}
