@@ -124,7 +124,8 @@ def keras_cases():
                (seq_len, input_dim))
     builders = {"build_sequence_classifier": cases.CLASSIFIER_CASES, "build_text_classifier": cases.TEXT_CASES,
                 "build_tagger": cases.TEXT_CASES, "build_translator": cases.TRANSLATOR_CASES,
-                "build_cnn_classifier": cases.CNN_CASES}
+                "build_cnn_classifier": cases.CNN_CASES, "build_char_model": cases.CHAR_CASES,
+                "build_forecaster": cases.FORECASTER_CASES}
     for builder, builder_cases in builders.items():
         for case in builder_cases:
             yield f"keras_models.{builder}", case, None
