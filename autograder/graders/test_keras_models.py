@@ -119,6 +119,7 @@ def test_build_translator(student, case):
     cell, src_vocab, tgt_vocab, embed_dim, units = case
     recurrent = COUNTS[(cell, embed_dim, units, False)]
     expected = {"classes": sorted(["Embedding", "Embedding", KERAS_LAYER[cell], KERAS_LAYER[cell], "Dense"]),
+                "masking_embeddings": 2,  # source and target padding are masked
                 "output_shape": [None, None, tgt_vocab],
                 "params": (src_vocab + tgt_vocab) * embed_dim + 2 * recurrent + units * tgt_vocab + tgt_vocab}
     check_keras_model(student, "keras_models.build_translator", case, expected)

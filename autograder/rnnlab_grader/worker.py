@@ -201,7 +201,8 @@ def _summarize_keras(value, input_shape):
     layers = [_summarize_layer(layer) for layer in value.layers]
     return {"layers": layers, "output_shape": list(value.outputs[0].shape), "params": int(value.count_params()),
             # what a functional model holds, in whatever order it was built
-            "classes": sorted(layer["class"] for layer in layers if layer["class"] != "InputLayer")}
+            "classes": sorted(layer["class"] for layer in layers if layer["class"] != "InputLayer"),
+            "masking_embeddings": sum(1 for layer in layers if layer.get("mask_zero"))}
 
 
 def _summarize_layer(layer):

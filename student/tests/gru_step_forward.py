@@ -3,7 +3,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "gru_step_forward"
-points = 3
+points = 4
 
 @test_case(points=None, hidden=False)
 def test_gru_step_forward_public_tests():

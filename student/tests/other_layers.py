@@ -3,7 +3,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "other_layers"
-points = 19
+points = 20
 
 @test_case(points=None, hidden=False)
 def test_other_layers_public_tests():
