@@ -65,10 +65,9 @@ def call_graph(package=PACKAGE):
     return graph
 
 
-def dependents(qualnames, package=PACKAGE):
-    """These names and every name that uses one of them, directly or not."""
-    graph = call_graph(package)
-    reached, frontier = set(qualnames), list(qualnames)
+def _users(graph, names):
+    """These names and every node of graph (node -> what it uses) that uses one, directly or not."""
+    reached, frontier = set(names), list(names)
     while frontier:
         changed = frontier.pop()
         for name, uses in graph.items():
@@ -76,6 +75,11 @@ def dependents(qualnames, package=PACKAGE):
                 reached.add(name)
                 frontier.append(name)
     return reached
+
+
+def dependents(qualnames, package=PACKAGE):
+    """These names and every name that uses one of them, directly or not."""
+    return _users(call_graph(package), qualnames)
 
 
 def module_names(module, package=PACKAGE):
@@ -133,11 +137,4 @@ def importers(module, package=PACKAGE):
     for path in Path(package).glob("*.py"):
         imports[path.stem] = {node.module or alias.name for node in ast.parse(path.read_text()).body
                               if isinstance(node, ast.ImportFrom) and node.level == 1 for alias in node.names}
-    reached, frontier = {module}, [module]
-    while frontier:
-        changed = frontier.pop()
-        for name, uses in imports.items():
-            if changed in uses and name not in reached:
-                reached.add(name)
-                frontier.append(name)
-    return reached
+    return _users(imports, {module})

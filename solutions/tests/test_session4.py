@@ -8,38 +8,10 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
+from gradcheck import assert_gradients, random_params
 from rnnlab import architectures as A
 from rnnlab import layers, rnn
 from rnnlab import timeseries as TS
-
-
-def numeric_gradients(loss, params, eps=1e-6):
-    """Centred finite differences of loss() with respect to every array in params."""
-    grads = {}
-    for name, p in params.items():
-        grads[name] = np.zeros_like(p)
-        for i in np.ndindex(p.shape):
-            old = p[i]
-            p[i] = old + eps
-            plus = loss()
-            p[i] = old - eps
-            minus = loss()
-            p[i] = old
-            grads[name][i] = (plus - minus) / (2 * eps)
-    return grads
-
-
-def random_params(shapes, seed):
-    rng = np.random.default_rng(seed)
-    return {name: rng.normal(scale=0.5, size=shape) for name, shape in shapes.items()}
-
-
-def assert_gradients(loss_and_grads, params):
-    _, grads = loss_and_grads()
-    assert sorted(grads) == sorted(params), "dparams must have the keys of params"
-    numeric = numeric_gradients(lambda: loss_and_grads()[0], params)
-    for name in params:
-        assert_allclose(grads[name], numeric[name], rtol=1e-5, atol=1e-7, err_msg=name)
 
 
 ONE_TO_ONE = {"Wx": (3, 4), "b": (4,), "W_out": (4, 2), "b_out": (2,)}
