@@ -2,7 +2,7 @@
 import pytest
 
 from rnnlab_grader import engine, examples
-from rnnlab_grader.mutants import affected_groups
+from rnnlab_grader.mutants import affected_groups, lost_groups  # noqa: F401 (tests import it from here)
 
 
 @pytest.fixture(scope="session")
@@ -27,8 +27,3 @@ def graded_examples(example_dir):
 def make_submission(root, name, file, find, replace):
     """A copy of the reference with one find/replace patch in rnnlab/<file>."""
     return examples.write_mutant(root, {"name": name, "file": file, "find": find, "replace": replace})
-
-
-def lost_groups(result):
-    """The test groups in which a result lost points."""
-    return {t["extra_data"]["group"] for t in result["tests"] if t["score"] < t["max_score"]}

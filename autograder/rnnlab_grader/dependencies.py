@@ -106,6 +106,7 @@ def patched_names(mutant, package=PACKAGE):
     return module_names(module, package) if outside or not touched else touched
 
 
+@functools.lru_cache(maxsize=1)
 def graded_functions():
     """test group -> the student functions its tests call: the graded function, and the forward
     whose cache a backward is given (from the graders' tables)."""

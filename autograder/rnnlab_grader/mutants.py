@@ -26,6 +26,7 @@ class Row:
 
 
 def lost_groups(result):
+    """The test groups in which a result lost points."""
     return {group for group, (score, most) in group_scores(result).items() if score < most}
 
 
