@@ -1,4 +1,4 @@
-"""No false passes: every mutant of the corpus (tests/mutants/) is killed, and charged where it is.
+"""No false passes: every mutant of the corpus (autograder/mutants/) is killed, and charged where it is.
 
 Two checks a mutant: the hidden graders take points from exactly the groups it declares
 (`loses`), and, without the graders, the mutant really behaves differently from the reference

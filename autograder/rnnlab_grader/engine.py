@@ -3,7 +3,7 @@
 Each submission is graded by one run of the hidden graders in its own pytest process,
 which reaches the student's code only through a worker process (proxy.py). The result:
 
-    {"name", "score", "max_score", "output",
+    {"name", "score", "max_score", "output", "seconds",
      "tests": [{"name", "score", "max_score", "output", "visibility", "extra_data": {"group"}}]}
 
 A test that did not report (the grading process died or ran out of time) scores zero with
@@ -15,12 +15,13 @@ import json
 import subprocess
 import sys
 import tempfile
+import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .contract import SIGNATURES
-from .paths import GRADERS, PACKAGE, REFERENCE
+from .paths import GRADERS, MUTANTS, PACKAGE, REFERENCE
 
 SUBMISSION_TIMEOUT_S = 600
 MAX_UNZIPPED_BYTES = 200 * 2**20
@@ -71,9 +72,10 @@ def _digest(root, files):
 
 @functools.lru_cache(maxsize=1)
 def graders_key():
-    """A digest of everything that decides a score: graders, fixtures, reference, this package."""
+    """A digest of everything that decides a result: graders, fixtures, reference, this package,
+    and the mutant corpus (the diagnoser's feedback)."""
     parts = [(root, [p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts])
-             for root in (GRADERS, REFERENCE, PACKAGE)]
+             for root in (GRADERS, REFERENCE, PACKAGE, MUTANTS)]
     return hashlib.sha256("".join(_digest(root, files) for root, files in parts).encode()).hexdigest()
 
 
@@ -120,6 +122,7 @@ def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout
     path = Path(path)
     name = name or submission_name(path)
     outcomes, problem = {}, None
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="rnnlab-grade-") as tmp:
         tmp = Path(tmp)
         try:
@@ -142,7 +145,7 @@ def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout
             problem = str(error)
         except subprocess.TimeoutExpired:
             problem = f"grading took longer than {timeout} s and was stopped"
-    return _result(name, outcomes, problem, groups)
+    return {**_result(name, outcomes, problem, groups), "seconds": round(time.perf_counter() - started, 2)}
 
 
 def _result(name, outcomes, problem, groups=None):

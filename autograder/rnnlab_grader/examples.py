@@ -1,6 +1,6 @@
 """Example submissions for demos and tests: the reference, the stubs, and realistic mistakes.
 
-The mistakes are the mutant corpus, tests/mutants/<module>.toml: find/replace patches on
+The mistakes are the mutant corpus, autograder/mutants/<module>.toml: find/replace patches on
 the reference, so they follow the reference as it changes instead of drifting as copies would.
 """
 import shutil

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-from .paths import GRADERS, PACKAGE, REFERENCE
+from .paths import GRADERS, MUTANTS, PACKAGE, REFERENCE
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # zip entries carry no build time
 
@@ -51,7 +51,8 @@ def repack(otter_zip, target):
             entry = zipfile.ZipInfo(info.filename, FIXED_TIME)
             entry.external_attr = (0o755 if info.filename == "run_autograder" else 0o644) << 16
             out.writestr(entry, source.read(info))
-        for root, prefix in ((PACKAGE, "rnnlab_grader"), (GRADERS, "graders"), (REFERENCE, "reference/rnnlab")):
+        for root, prefix in ((PACKAGE, "rnnlab_grader"), (GRADERS, "graders"), (MUTANTS, "mutants"),
+                             (REFERENCE, "reference/rnnlab")):
             for path, name in _zip_members(root, prefix):
                 entry = zipfile.ZipInfo(name, FIXED_TIME)
                 entry.external_attr = 0o644 << 16

@@ -15,4 +15,4 @@ DIST = AUTOGRADER / "dist"  # otter autograder zips (generated, not committed)
 SOLUTIONS = REPO / "solutions"
 ASSIGNMENTS = REPO / "assignments"
 STUDENT = REPO / "student"
-MUTANTS = REPO / "tests" / "mutants"  # the mutant corpus: realistic mistakes as patches on the reference
+MUTANTS = AUTOGRADER / "mutants"  # the mutant corpus: realistic mistakes as patches on the reference; also the diagnoser's list
