@@ -2,18 +2,18 @@
 
 Run as `python -I -S worker.py SUBMISSION_DIR SITE_PACKAGES` (see sandbox.py). It reads call requests on stdin and answers
 on stdout, one frame each, and nothing else ever reaches the grader from here. A frame is
-plain data only: a JSON header in which arrays are replaced by references to `.npy`
-blobs that follow it (saved and loaded with `allow_pickle=False`). Whatever a student's
-code does inside this process, it can only change the data this process sends back,
-and the grader judges that data elsewhere.
+plain data only: a JSON header in which arrays are replaced by their dtype, shape and the
+index of a blob of raw bytes that follows it (never pickles; an array of objects or records
+cannot be sent). Whatever a student's code does inside this process, it can only change the
+data this process sends back, and the grader judges that data elsewhere.
 
 This file is self-contained (numpy and the standard library only) so that it can run
 somewhere the grading package is not importable. The grader imports it too, for the
 frame format and for the harness step functions that `unfold` is tested with.
 """
 import importlib
-import io
 import json
+import math
 import os
 import struct
 import sys
@@ -27,6 +27,7 @@ import numpy as np  # noqa: E402
 
 MAX_HEADER_BYTES = 16 * 2**20
 MAX_ARRAY_BYTES = 256 * 2**20
+PLAIN_KINDS = "biufcSU"  # bool, integers, floats, complex, bytes and text: no objects, no records
 
 
 # ---------------------------------------------------------------------------
@@ -56,10 +57,10 @@ class Step:
 def _to_header(value, blobs):
     """Turn plain data into JSON-ready form, moving arrays to `blobs`."""
     if isinstance(value, np.ndarray):
-        if value.dtype.hasobject or value.dtype.fields is not None:
+        if value.dtype.kind not in PLAIN_KINDS or value.dtype.fields is not None:
             raise TypeError(f"an array of dtype {value.dtype} is not plain numbers")
-        blobs.append(np.array(value, subok=False, copy=True))
-        return {"$nd": len(blobs) - 1}
+        blobs.append(np.array(value, subok=False, order="C").tobytes())
+        return {"$nd": [len(blobs) - 1, value.dtype.str, list(value.shape)]}
     if isinstance(value, np.generic):
         return _to_header(value.item(), blobs) if value.dtype.kind in "biuf" else _refuse(value)
     if value is None or type(value) in (bool, int, float, str):
@@ -88,7 +89,8 @@ def _from_header(value, blobs):
         return value
     (tag, inner), = value.items()
     if tag == "$nd":
-        return blobs[inner]
+        index, dtype, shape = inner
+        return _array(blobs[index], dtype, shape)
     if tag == "$tuple":
         return tuple(_from_header(v, blobs) for v in inner)
     if tag == "$dict":
@@ -100,15 +102,26 @@ def _from_header(value, blobs):
     raise ValueError(f"unknown tag {tag!r} in a frame")
 
 
+def _array(data, dtype, shape):
+    """An array from its raw bytes, refused unless it is plain numbers of exactly that size."""
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise ValueError(f"{dtype!r} is not a dtype") from None
+    if dtype.kind not in PLAIN_KINDS or dtype.fields is not None or dtype.subdtype is not None:
+        raise ValueError(f"an array of dtype {dtype} is not plain numbers")
+    if not all(type(n) is int and n >= 0 for n in shape) or len(data) != dtype.itemsize * math.prod(shape):
+        raise ValueError(f"{len(data)} bytes are not an array of shape {shape} and dtype {dtype}")
+    return np.frombuffer(bytearray(data), dtype).reshape(shape)
+
+
 def write_frame(stream, value):
     """Write `value` (plain data) to a binary stream as one frame."""
     blobs = []
     header = json.dumps(_to_header(value, blobs)).encode()
     parts = [struct.pack("<QQ", len(header), len(blobs)), header]
-    for array in blobs:
-        buffer = io.BytesIO()
-        np.save(buffer, array, allow_pickle=False)
-        parts += [struct.pack("<Q", buffer.tell()), buffer.getvalue()]
+    for blob in blobs:
+        parts += [struct.pack("<Q", len(blob)), blob]
     stream.write(b"".join(parts))
     stream.flush()
 
@@ -124,8 +137,11 @@ def read_frame(stream):
         (size,) = struct.unpack("<Q", _read_exactly(stream, 8))
         if size > MAX_ARRAY_BYTES:
             raise ValueError(f"an array of {size} bytes is too large")
-        blobs.append(np.load(io.BytesIO(_read_exactly(stream, size)), allow_pickle=False))
-    return _from_header(header, blobs)
+        blobs.append(_read_exactly(stream, size))
+    try:
+        return _from_header(header, blobs)
+    except (TypeError, KeyError, IndexError, AttributeError) as error:  # bytes that are not a frame
+        raise ValueError(f"a malformed frame ({type(error).__name__})") from None
 
 
 def _read_exactly(stream, size):
