@@ -132,6 +132,10 @@ def test_otter_run_gives_rnnlab_scores(built, executed, tmp_path):
     assert all(score == most > 0 for score, most in scores["reference"].values())
     assert all(score == 0 for score, _ in scores["stubs"].values())
     assert scores["missing_bias"]["rnn_step_forward"][0] < scores["missing_bias"]["rnn_step_forward"][1]
+    # The diagnosis reaches a student graded through otter: the feedback names the mistake.
+    feedback = next(m for m in examples.mutants() if m["name"] == "missing_bias")["feedback"]
+    otter_tests = json.loads((tmp_path / "out" / "missing_bias" / "results.json").read_text())["tests"]
+    assert any(feedback in test.get("output", "") for test in otter_tests)
 
 
 def test_session_2_zip_gives_full_marks_to_the_reference_and_zero_to_the_stubs(built, tmp_path):

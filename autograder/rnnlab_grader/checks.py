@@ -8,12 +8,13 @@ case, shapes expected and got, the worst relative error against the tolerance an
 Relative error, everywhere: max|got - expected| / max|expected| (the worst deviation,
 measured against the size of the values), so that it does not explode on entries near 0.
 """
+import copy
 import zlib
 from dataclasses import dataclass
 
 import numpy as np
 
-from . import reference
+from . import diagnose, reference
 from .contract import USES, signature
 from .proxy import StudentError
 from .worker import STEPS, Step
@@ -29,7 +30,13 @@ FD_TOLERANCE = 1e-6
 
 
 class GradingFailure(AssertionError):
-    """A check failed; the message is the feedback the student sees."""
+    """A check failed; the message is the feedback the student sees.
+
+    `diagnosis` lists the known mistakes (mutants of the corpus) whose result matched the
+    student's, if any (see diagnose.py).
+    """
+
+    diagnosis = ()
 
 
 class ModifiedInPlace(GradingFailure):
@@ -213,8 +220,10 @@ def compare(name, got, expected, tol, axes="", context="", gates=""):
         index = np.unravel_index(np.argmax(bad), got.shape)
         raise GradingFailure(f"{context}{name} is {got[index]} at {where(index, axes, got.shape, gates)} where a "
                              f"finite value was expected (an overflow?)")
-    deviation = np.abs(got - expected)
-    error = deviation.max() / max(np.abs(expected).max(), 1e-30)
+    # Where both hold the same non-finite value (a known overflow mistake, when diagnosing), they agree.
+    same_nonfinite = (np.isnan(got) & np.isnan(expected)) | (~np.isfinite(expected) & (got == expected))
+    deviation = np.where(same_nonfinite, 0.0, np.abs(got - expected))
+    error = deviation.max() / max(np.abs(expected[np.isfinite(expected)]).max(initial=0.0), 1e-30)
     if not error <= tol:
         index = np.unravel_index(np.argmax(deviation), got.shape)
         raise GradingFailure(f"{context}{name}: worst relative error {error:.1e} (tolerance "
@@ -268,6 +277,23 @@ def _same_structure(got, expected):
     return [(p, a.shape) for p, a in got_arrays] == [(p, np.shape(a)) for p, a in expected_arrays]
 
 
+def _diagnosed(failure, qualname, same_as):
+    """`failure`, naming the known mistakes of `qualname` that explain it: those for which
+    `same_as(function_of)`, the check's comparison redone with the mistaken package's functions
+    (`function_of(qualname)`) in place of the reference's, raises nothing."""
+    named = []
+    for mistake in diagnose.mistakes_of(qualname):
+        try:
+            same_as(lambda name: diagnose.function(mistake, name))
+        except Exception:  # noqa: BLE001 (differs, or the mistake itself fails on this input)
+            continue
+        named.append(mistake)
+    if named:
+        failure.diagnosis = [{"id": m["name"], "title": m["description"]} for m in named]
+        failure.args = (f"{failure}\n{diagnose.feedback(named)}",)
+    return failure
+
+
 # ---------------------------------------------------------------------------
 # The checks
 
@@ -300,8 +326,16 @@ def check_values(student, case):
     args = case.inputs()
     context = f"{case.name}({describe(args)}): "
     got = _as_tuple(_call(student, case.function, args, context), len(sig.returns))
-    expected = _as_tuple(reference.function(case.function)(*_for_reference(args)), len(sig.returns))
-    _compare_returns(sig, got, expected, TOLERANCE[case.dtype], context)
+    tol = TOLERANCE[case.dtype]
+
+    def compare_with(function_of):
+        expected = _as_tuple(function_of(case.function)(*_for_reference(copy.deepcopy(args))), len(sig.returns))
+        _compare_returns(sig, got, expected, tol, context)
+
+    try:
+        compare_with(reference.function)
+    except GradingFailure as failure:
+        raise _diagnosed(failure, case.function, compare_with) from None
 
 
 def check_untouched(student, case):
@@ -342,6 +376,25 @@ def _upstream(case, forward_sig, ref_outputs):
             for name, out in zip(forward_sig.returns, ref_outputs) if name not in forward_sig.opaque]
 
 
+def _grad_names(case):
+    """The gradients a case grades: a loss' d<arg> outputs, or all of a backward's returns."""
+    sig = signature(case.function)
+    return ["d" + sig.args[i] for i in case.wrt] if case.loss else list(sig.returns)
+
+
+def _gradients(case, function_of, forward_args, upstream):
+    """The gradients a case grades, as the package `function_of` computes them: a loss' own,
+    or its backward's, fed `upstream` and the cache of its own forward."""
+    sig = signature(case.function)
+    forward_args = copy.deepcopy(forward_args)
+    if case.loss:
+        outputs = dict(zip(sig.returns, function_of(case.function)(*forward_args)))
+        return [outputs[name] for name in _grad_names(case)]
+    forward_sig = signature(case.forward)
+    cache = dict(zip(forward_sig.returns, function_of(case.forward)(*forward_args)))[forward_sig.opaque[0]]
+    return list(_as_tuple(function_of(case.function)(*upstream, cache), len(sig.returns)))
+
+
 def check_gradient(student, case):
     """The student's gradients are right: equal to the reference's, or to the finite-difference
     gradient of the student's own forward (so that a mistake in the forward is not charged
@@ -349,32 +402,38 @@ def check_gradient(student, case):
     sig = signature(case.function)
     forward_sig = signature(case.forward) if case.forward else sig
     forward_args = case.inputs()
-    wrt_names = [forward_sig.args[i] for i in case.wrt]
+    grad_names = _grad_names(case)
     if case.loss:  # the function returns its own gradient, e.g. softmax_cross_entropy
         context = f"{case.name}({describe(forward_args)}): "
         outputs = dict(zip(sig.returns, _call(student, case.function, forward_args, context)))
-        grad_names = ["d" + name for name in wrt_names]
         got = [outputs[name] for name in grad_names]
-        expected_outputs = dict(zip(sig.returns, reference.function(case.function)(*forward_args)))
-        expected = [expected_outputs[name] for name in grad_names]
         upstream = None
     else:
-        backward_args, context, ref_forward = _backward_args(student, case)
+        backward_args, context, _ = _backward_args(student, case)
         upstream = backward_args[:-1]
-        grad_names = sig.returns
-        got = _as_tuple(_call(student, case.function, backward_args, context), len(sig.returns))
-        ref_cache = dict(zip(forward_sig.returns, ref_forward))[forward_sig.opaque[0]]
-        expected = _as_tuple(reference.function(case.function)(*upstream, ref_cache),
-                             len(sig.returns))
-    try:
+        got = list(_as_tuple(_call(student, case.function, backward_args, context), len(sig.returns)))
+
+    def compare_with(function_of):
+        expected = _gradients(case, function_of, forward_args, upstream)
         for name, g, e in zip(grad_names, got, expected):
             compare(name, g, e, TOLERANCE[case.dtype], sig.axes.get(name, ""), context, sig.gates)
-        return
-    except GradingFailure as failure:
-        if not _same_structure(list(got), list(expected)):
-            raise failure
 
-    # Not the reference gradient: is it the gradient of the student's own forward?
+    try:
+        compare_with(reference.function)
+    except GradingFailure as failure:
+        try:
+            expected = _gradients(case, reference.function, forward_args, upstream)
+            if not _same_structure(got, expected):
+                raise failure
+            _check_gradient_of_own_forward(student, case, forward_args, got, expected, upstream, context)
+        except GradingFailure as final:
+            raise _diagnosed(final, case.function, compare_with) from None
+
+
+def _check_gradient_of_own_forward(student, case, forward_args, got, expected, upstream, context):
+    """Not the reference gradient: is it the gradient of the student's own forward?"""
+    sig = signature(case.function)
+    forward_sig = signature(case.forward) if case.forward else sig
     forward_name = (case.forward or case.function).split(".")[1]
 
     def objective(args):
@@ -386,7 +445,7 @@ def check_gradient(student, case):
         data = [named[n] for n in forward_sig.returns if n not in forward_sig.opaque]
         return float(sum(np.sum(np.asarray(d, dtype=np.float64) * u) for d, u in zip(data, upstream)))
 
-    for position, name, g, e in zip(case.wrt, grad_names, got, expected):
+    for position, name, g, e in zip(case.wrt, _grad_names(case), got, expected):
         numeric = numeric_gradient(objective, forward_args, position)
         numeric_parts = dict(_arrays(numeric))
         for path, expected_part in _arrays(e):

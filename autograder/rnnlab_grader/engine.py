@@ -4,7 +4,8 @@ Each submission is graded by one run of the hidden graders in its own pytest pro
 which reaches the student's code only through a worker process (proxy.py). The result:
 
     {"name", "score", "max_score", "output", "seconds",
-     "tests": [{"name", "score", "max_score", "output", "visibility", "extra_data": {"group"}}]}
+     "tests": [{"name", "score", "max_score", "output", "visibility",
+                "extra_data": {"group", and for a diagnosed failure "diagnosis": {"id", "title", "also"}}}]}
 
 A test that did not report (the grading process died or ran out of time) scores zero with
 a message saying so; the result is always complete, and a batch always finishes.
@@ -12,6 +13,7 @@ a message saying so; the result is always complete, and a batch always finishes.
 import functools
 import hashlib
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -95,8 +97,11 @@ def _run_graders(submission_dir, results_path, extra_args=(), timeout=SUBMISSION
                "--rootdir", str(GRADERS), str(GRADERS),
                "--rnnlab-submission", str(submission_dir), "--rnnlab-results", str(results_path),
                *extra_args]
+    # Only rnnlab's plugin (named in pytest.ini): no other installed pytest plugin runs beside the
+    # graders, which also saves a quarter second of start-up per submission.
+    env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
     return subprocess.run(command, cwd=Path(results_path).parent, capture_output=True, text=True,
-                          timeout=timeout)
+                          timeout=timeout, env=env)
 
 
 @functools.lru_cache(maxsize=1)
@@ -156,9 +161,13 @@ def _result(name, outcomes, problem, groups=None):
         outcome = outcomes.get(entry["id"], {})
         passed = outcome.get("passed") is True
         output = outcome.get("output") or ("" if passed else f"not graded: {problem or 'no outcome'}")
+        extra = {"group": entry["group"]}
+        if outcome.get("diagnosis") and not passed:  # the best-known explanation, then any others
+            first, *others = outcome["diagnosis"]
+            extra["diagnosis"] = {**first, "also": [m["id"] for m in others]}
         tests.append({"name": entry["name"], "score": entry["points"] if passed else 0,
                       "max_score": entry["points"], "output": output, "visibility": "visible",
-                      "extra_data": {"group": entry["group"]}})
+                      "extra_data": extra})
     score = sum(t["score"] for t in tests)
     max_score = sum(t["max_score"] for t in tests)
     return {"name": name, "score": score, "max_score": max_score,

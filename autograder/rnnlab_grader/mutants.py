@@ -1,7 +1,9 @@
 """The kill matrix: each mutant of the corpus graded by the hidden graders, and where it lost.
 
 A mutant is killed when it loses points in at least one test group. It is charged exactly when
-it loses points in the groups it declares (`loses`) and in no others. Plain data in, plain
+it loses points in the groups it declares (`loses`) and in no others. A mutant with `feedback`
+is a mistake the diagnoser knows: it is named when some lost test names it and none names
+another mistake alone. Plain data in, plain
 data out; `print_matrix` is the only part that draws.
 """
 from dataclasses import dataclass
@@ -15,6 +17,8 @@ class Row:
     mutant: str
     lost: set  # groups that lost points
     expected: set  # groups the corpus says it loses
+    known: bool = False  # the diagnoser claims to know it (it has feedback)
+    diagnoses: tuple = ()  # per diagnosed test, the mistakes that test names
 
     @property
     def killed(self):
@@ -24,10 +28,25 @@ class Row:
     def exact(self):
         return self.lost == self.expected
 
+    @property
+    def named(self):
+        """Named by the diagnoser, and never mistaken for another mistake."""
+        return bool(self.diagnoses) and all(self.mutant in ids for ids in self.diagnoses)
+
 
 def lost_groups(result):
     """The test groups in which a result lost points."""
     return {group for group, (score, most) in group_scores(result).items() if score < most}
+
+
+def diagnoses(result):
+    """For each test of a result with a diagnosis, the set of mistakes it names."""
+    return tuple({d["id"], *d["also"]} for t in result["tests"] if (d := t["extra_data"].get("diagnosis")))
+
+
+def row_of(mutant, result):
+    return Row(mutant["name"], lost_groups(result), set(mutant["loses"]), bool(mutant.get("feedback")),
+               diagnoses(result))
 
 
 def affected_groups(mutant):
@@ -45,7 +64,7 @@ def kill_matrix(work_dir, corpus=None, jobs=2, on_result=None, affected_only=Fal
     paths = [examples.write_mutant(work_dir, mutant) for mutant in corpus]
     groups = {path: affected_groups(m) for path, m in zip(paths, corpus)} if affected_only else None
     results = {r["name"]: r for r in engine.grade_batch(paths, jobs=jobs, on_result=on_result, groups=groups)}
-    rows = [Row(m["name"], lost_groups(results[m["name"]]), set(m["loses"])) for m in corpus]
+    rows = [row_of(m, results[m["name"]]) for m in corpus]
     groups = [t["group"] for t in engine.catalogue()]
     return rows, list(dict.fromkeys(groups))
 
@@ -61,6 +80,7 @@ def matrix_lines(rows, groups):
         cells = "".join({(True, True): "x", (True, False): "!", (False, True): "-"}.get(
             (g in row.lost, g in row.expected), ".") for g in columns)
         verdict = "ok" if row.exact else ("SURVIVED" if not row.killed else "charged wrongly")
+        verdict += "" if not row.known else (", named" if row.named else ", NOT NAMED")
         lines.append(f"{row.mutant:<{width}}{cells}  {verdict}")
     lines += [f"{n:>3} {g}" for n, g in enumerate(columns, 1)]
     return lines
@@ -69,5 +89,9 @@ def matrix_lines(rows, groups):
 def summary(rows):
     killed = sum(r.killed for r in rows)
     exact = sum(r.exact for r in rows)
+    known = [r for r in rows if r.known]
+    named = sum(r.named for r in known)
     return (f"{killed}/{len(rows)} mutants killed ({100 * killed / max(len(rows), 1):.1f}%), "
-            f"{exact}/{len(rows)} charged exactly where declared")
+            f"{exact}/{len(rows)} charged exactly where declared, "
+            f"{named}/{len(known)} known mistakes named by the diagnoser "
+            f"({100 * named / max(len(rows), 1):.1f}% of the corpus)")

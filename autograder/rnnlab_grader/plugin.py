@@ -3,7 +3,10 @@
 Loaded with `-p rnnlab_grader.plugin`. It provides the `student` fixture (the submission,
 reachable only through a worker process) and writes one JSON list of outcomes:
 
-    [{"id", "name", "group", "points", "passed", "output"}, ...]
+    [{"id", "name", "group", "points", "passed", "output", "diagnosis"}, ...]
+
+where "diagnosis" (failed tests only) lists the known mistakes that explain the failure,
+[{"id", "title"}, ...] (see diagnose.py).
 
 Every grader test carries `@pytest.mark.grade(group=..., points=..., name=...)`. With
 `--collect-only` the list is the catalogue of tests, with `passed` null.
@@ -67,6 +70,7 @@ def pytest_runtest_makereport(item, call):
     outcome = item.config._rnnlab_outcomes[item.nodeid]
     if report.failed:  # in set-up, the test itself, or tear-down
         outcome["passed"], outcome["output"] = False, _feedback(call.excinfo)
+        outcome["diagnosis"] = list(getattr(call.excinfo and call.excinfo.value, "diagnosis", ()))
     elif report.when == "call" and outcome["passed"] is None:
         outcome["passed"] = True
 
