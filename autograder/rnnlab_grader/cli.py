@@ -80,7 +80,33 @@ def cmd_mutants(args):
     for line in mutants.matrix_lines(rows, groups):
         print(line)  # plain text: a terminal's width must not wrap the matrix
     console.print(f"{mutants.summary(rows)}; graded in {time.perf_counter() - started:.0f} s (-j {args.jobs})")
-    return 0 if all(r.exact for r in rows) else 1
+    return 0 if all(r.exact and (r.named or not r.known) for r in rows) else 1
+
+
+def cmd_report(args):
+    from . import analysis, html_report  # matplotlib: only for this command
+
+    console = Console(stderr=True)
+    started = time.perf_counter()
+    if args.synthetic is not None:
+        try:
+            analysis.write_synthetic(args.dir, args.synthetic, args.seed)
+        except ValueError as error:
+            console.print(str(error), style="red", markup=False)
+            return 2
+        console.print(f"wrote {args.synthetic} SYNTHETIC results (seed {args.seed}, composed from the mutant "
+                      f"corpus, not graded) to {args.dir}/")
+    results = analysis.load_results(args.dir)
+    if not results:
+        console.print(f"no results (<name>.json) in {args.dir}/: run `rnnlab grade --out {args.dir}` first",
+                      style="red", markup=False)
+        return 2
+    item_analysis = analysis.item_analysis(results)
+    page = args.html or args.dir / "report.html"
+    report.write_atomically(page, html_report.render(item_analysis))
+    report.print_item_summary(item_analysis, Console())
+    console.print(f"report of {len(results)} submissions written to {page} in {time.perf_counter() - started:.1f} s")
+    return 0
 
 
 def main(argv=None):
@@ -109,6 +135,14 @@ def main(argv=None):
     p.add_argument("--affected-only", action="store_true",
                    help="grade each mutant only on the tests its change can reach (faster)")
     p.set_defaults(run=cmd_mutants)
+
+    p = commands.add_parser("report", help="item analysis of a graded folder: a terminal summary and an HTML page")
+    p.add_argument("dir", type=Path, help="the folder `rnnlab grade --out` wrote")
+    p.add_argument("--html", type=Path, help="where to write the page (default: DIR/report.html)")
+    p.add_argument("--synthetic", type=int, metavar="N",
+                   help="first write N synthetic results into DIR (made from the mutant corpus, not graded)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the synthetic results (default: 0)")
+    p.set_defaults(run=cmd_report)
 
     args = parser.parse_args(argv)
     return args.run(args)

@@ -3,7 +3,8 @@
 Input is the plain result dicts of engine.py; nothing here runs or judges code.
 Files are written atomically (a temporary file renamed into place), so a file that
 exists is always complete. They hold no timestamps or timings: grading the same
-submissions twice writes byte-identical files.
+submissions twice writes byte-identical files (each grading's time goes to
+.rnnlab-keys/<name>.seconds, for `rnnlab report`).
 """
 import csv
 import io
@@ -13,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 
@@ -35,8 +37,17 @@ STATE = ".rnnlab-keys"  # in the results folder: which submission content each r
 
 
 def write_result(out_dir, result, key):
-    """Write <name>.json, then record its key: a key on disk always has its finished result."""
+    """Write <name>.json, then record its key: a key on disk always has its finished result.
+
+    The grading time goes beside the key, in <name>.seconds: <name>.json stays the same bytes
+    from run to run, and `rnnlab report` still finds how long each submission took.
+    """
     write_atomically(Path(out_dir) / f"{result['name']}.json", results_json(result))
+    seconds_file = Path(out_dir) / STATE / f"{result['name']}.seconds"
+    if result.get("seconds") is not None:
+        write_atomically(seconds_file, f"{result['seconds']}\n")
+    else:
+        seconds_file.unlink(missing_ok=True)  # an earlier grading's time would be taken for this one's
     write_atomically(Path(out_dir) / STATE / f"{result['name']}.key", key + "\n")
 
 
@@ -111,3 +122,63 @@ def print_gradebook(results, console=None):
         if lost:
             console.print(f"[bold]{result['name']}[/]: {len(lost)} of {len(result['tests'])} tests lost "
                           f"points; first: {lost[0]['name']}", highlight=False)
+
+
+def _share(value):
+    return f"{100 * value:.0f}%"
+
+
+def print_item_summary(analysis, console=None, weakest=10, top=10):
+    """A terminal summary of an analysis.item_analysis dict: scores overall and per session,
+    the weakest questions, the commonest diagnosed mistakes, problem submissions, grading time."""
+    console = console or Console()
+    scores = analysis["scores"]
+    console.print(f"[bold]{analysis['submissions']} submissions[/], {analysis['graded']} graded; "
+                  f"total of {scores['max_score']:g}: mean {scores['mean']:.1f}, median {scores['median']:g} "
+                  f"(quartiles {scores['q1']:g}-{scores['q3']:g}), min {scores['min']:g}, max {scores['max']:g}",
+                  highlight=False)
+    table = Table(title="Scores per session")
+    for header in ("session", "max", "mean", "median", "mean %"):
+        table.add_column(header, justify="left" if header == "session" else "right")
+    for session in analysis["sessions"]:
+        d = session["scores"]
+        label = f"{session['number']}: {session['title']}" if session["number"] is not None else session["title"]
+        table.add_row(escape(label), f"{d['max_score']:g}", f"{d['mean']:.1f}", f"{d['median']:g}",
+                      _share(d["mean"] / d["max_score"]) if d["max_score"] else "")
+    console.print(table)
+
+    table = Table(title=f"The {weakest} weakest questions (shares of {analysis['graded']} graded submissions)")
+    for header in ("question", "session", "mean", "full", "partial", "zero"):
+        table.add_column(header, justify="left" if header == "question" else "right")
+    for q in sorted(analysis["questions"], key=lambda q: (q["mean"], q["full"], q["group"]))[:weakest]:
+        table.add_row(q["group"], str(q["session"] or ""), _share(q["mean"]), _share(q["full"]),
+                      _share(q["partial"]), _share(q["zero"]))
+    console.print(table)
+
+    if analysis["mistakes"]:
+        table = Table(title=f"Most common diagnosed mistakes ({len(analysis['mistakes'])} in all)")
+        table.add_column("subs", justify="right")
+        table.add_column("mistake", overflow="fold")
+        table.add_column("what it is", overflow="fold")
+        for mistake in analysis["mistakes"][:top]:
+            table.add_row(str(mistake["count"]), escape(mistake["id"]), escape(mistake["title"]))
+        console.print(table)
+    else:
+        console.print("no diagnosed mistakes (no test carries extra_data.diagnosis)")
+
+    problems = analysis["problems"]
+    console.print(f"[bold]{len(problems)} problems[/] (grading failed, or student code crashed or hung)"
+                  + (":" if problems else ""), highlight=False)
+    for problem in problems[:top]:
+        console.print(f"  {problem['name']}: {problem['kind']} ({problem['scope']}, {problem['tests']} tests): "
+                      f"{problem['detail']}", highlight=False, markup=False)
+    if len(problems) > top:
+        console.print(f"  ... and {len(problems) - top} more (see the HTML report)")
+
+    timing = analysis["timing"]
+    if timing["count"]:
+        console.print(f"grading time of {timing['count']} submissions: min {timing['min']:.1f} s, median "
+                      f"{timing['median']:.1f} s, max {timing['max']:.1f} s, total {timing['total'] / 60:.1f} min",
+                      highlight=False)
+    else:
+        console.print("no grading times recorded")
