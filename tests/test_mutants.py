@@ -5,7 +5,7 @@ Two checks a mutant: the hidden graders take points from exactly the groups it d
 on the graded cases (else "killed" would be a false fail, not a caught mistake).
 """
 import copy
-import importlib.util
+import importlib
 import sys
 
 import numpy as np
@@ -13,6 +13,7 @@ import pytest
 
 from conftest import lost_groups
 from rnnlab_grader import examples, worker
+from rnnlab_grader.reference import load_package
 from rnnlab_grader.contract import signature
 from rnnlab_grader.mutants import Row, affected_groups, matrix_lines, summary
 from rnnlab_grader.paths import GRADERS, SOLUTIONS
@@ -51,15 +52,6 @@ def test_kill_matrix_marks_survivors_and_wrong_charges():
 
 # ---------------------------------------------------------------------------
 # Each mutant behaves differently from the reference, seen without the graders
-
-
-def load_package(path, name):
-    """Import the rnnlab package at PATH under another name, beside the reference."""
-    spec = importlib.util.spec_from_file_location(name, path / "__init__.py", submodule_search_locations=[str(path)])
-    package = importlib.util.module_from_spec(spec)
-    sys.modules[name] = package
-    spec.loader.exec_module(package)
-    return package
 
 
 def function(package, qualname):

@@ -13,13 +13,11 @@ A mistaken package is the reference, patched, loaded once per process under its 
 import atexit
 import functools
 import importlib
-import importlib.util
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
-from . import dependencies, examples
+from . import dependencies, examples, reference
 from .paths import MUTANTS, REFERENCE
 
 
@@ -50,13 +48,7 @@ def _package(name):
     """The reference with the mutant `name`'s patch, imported as rnnlab_mistake_<name>."""
     mutant = next(m for m in examples.mutants(MUTANTS) if m["name"] == name)
     folder = examples.write_mutant(_work_dir(), mutant, REFERENCE) / "rnnlab"
-    package_name = f"rnnlab_mistake_{name}"
-    spec = importlib.util.spec_from_file_location(package_name, folder / "__init__.py",
-                                                  submodule_search_locations=[str(folder)])
-    package = importlib.util.module_from_spec(spec)
-    sys.modules[package_name] = package
-    spec.loader.exec_module(package)
-    return package_name
+    return reference.load_package(folder, f"rnnlab_mistake_{name}").__name__
 
 
 def function(mutant, qualname):

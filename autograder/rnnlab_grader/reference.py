@@ -5,21 +5,27 @@ The name differs from `rnnlab` so that it can never be mistaken for a submission
 import importlib
 import importlib.util
 import sys
+from pathlib import Path
 
 from .paths import REFERENCE
 
 PACKAGE_NAME = "rnnlab_reference"
 
 
-def _load_package():
-    if PACKAGE_NAME in sys.modules:
-        return sys.modules[PACKAGE_NAME]
-    spec = importlib.util.spec_from_file_location(
-        PACKAGE_NAME, REFERENCE / "__init__.py", submodule_search_locations=[str(REFERENCE)])
+def load_package(folder, name):
+    """Import the rnnlab package in `folder` under the name `name` (once per process)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, Path(folder) / "__init__.py",
+                                                  submodule_search_locations=[str(folder)])
     package = importlib.util.module_from_spec(spec)
-    sys.modules[PACKAGE_NAME] = package
+    sys.modules[name] = package
     spec.loader.exec_module(package)
     return package
+
+
+def _load_package():
+    return load_package(REFERENCE, PACKAGE_NAME)
 
 
 def function(qualname):
