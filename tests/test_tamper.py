@@ -172,11 +172,30 @@ def make_case(root, name, base, edits):
     return package.parent
 
 
+def graded_groups(base, edits, loses):
+    """The groups a case is graded on: a trick on the reference, everywhere its edits can reach,
+    what it must lose, and the first group of every numpy module (witnesses that the rest is still graded; a Keras
+    witness would cost TensorFlow's import each time); any other case, everything (a trick that
+    gains points could gain them anywhere)."""
+    if base != "reference" or not isinstance(edits, list):
+        return None
+    changed = set().union(*(dependencies.patched_names(dict(zip(("file", "find", "replace"), edit)))
+                            for edit in edits))
+    first_of_module = {}
+    for test in engine.catalogue():
+        first_of_module.setdefault(test["group"].split(".")[0], test["group"])
+    first_of_module.pop("keras_models")
+    return dependencies.affected_groups(changed) | loses | set(first_of_module.values())
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     root = tmp_path_factory.mktemp("tamper")
-    paths = [make_case(root, name, base, edits) for name, (base, edits, _) in CASES.items()]
-    results = engine.grade_batch(paths, jobs=2, call_timeout=3)
+    paths, groups = [], {}
+    for name, (base, edits, loses) in CASES.items():
+        paths.append(make_case(root, name, base, edits))
+        groups[paths[-1]] = graded_groups(base, edits, loses)
+    results = engine.grade_batch(paths, jobs=2, call_timeout=3, groups=groups)
     return {r["name"]: r for r in results}
 
 
@@ -187,7 +206,7 @@ def test_case_scores_exactly_as_written_down(corpus, name):
     if loses == ALL:
         expected = 0
     else:
-        expected = sum(t["points"] for t in engine.catalogue() if t["group"] not in loses)
+        expected = sum(t["max_score"] for t in result["tests"] if t["extra_data"]["group"] not in loses)
         assert {t["extra_data"]["group"] for t in result["tests"] if t["score"] == 0} == loses
     assert result["score"] == expected, [t["output"] for t in result["tests"] if t["score"] == 0][:5]
 

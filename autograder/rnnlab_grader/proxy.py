@@ -66,7 +66,7 @@ class StudentCode:
         self.workdir = None
         self.sandbox = None
         self.imported = set()  # modules that were imported once: a later hang or crash is in a call
-        self.failed_imports = {}  # module -> why its import hung or crashed the worker: not tried again
+        self.failed_imports = {}  # module -> (what, detail): its import hung or crashed; not tried again
         self.delegated = ()  # functions the reference computes for the student's code, for now
         self.reference_caches = []  # caches of those reference calls, kept here behind handles
 
@@ -149,7 +149,8 @@ class StudentCode:
         if not self.source.is_dir():
             raise StudentError("the submission has no rnnlab/ package folder")
         if module in self.failed_imports:
-            raise StudentError(f"importing rnnlab/{module}.py {self.failed_imports[module]} earlier")
+            what, detail = self.failed_imports[module]
+            raise StudentError(f"importing rnnlab/{module}.py {what} earlier{detail}")
         if self.process is None:
             self._start()
         request = {"module": module, "function": function, "args": list(args),
@@ -171,7 +172,7 @@ class StudentCode:
         except TimeoutError:
             self.close()
             if module not in self.imported:
-                self.failed_imports[module] = "did not finish (an endless loop?)"
+                self.failed_imports[module] = ("did not finish", " (an endless loop?)")
                 raise StudentError(f"importing rnnlab/{module}.py did not finish within {timeout:.0f} s "
                                    f"(an endless loop?)") from None
             raise StudentError(f"{function} did not finish within {timeout:.0f} s "
@@ -181,11 +182,11 @@ class StudentCode:
             raise StudentError(f"{function} returned data that cannot be checked: {error}") from None
         # TimeoutError is an OSError: it must be caught first.
         except (OSError, EOFError, struct.error) as error:
-            crash = f"crashed the Python process{self._exit_reason()}"
+            reason = self._exit_reason()
             if module not in self.imported:  # an import runs the same code each time: once is enough
-                self.failed_imports[module] = crash
-                raise StudentError(f"importing rnnlab/{module}.py {crash}") from error
-            raise StudentError(f"{function} {crash}") from error
+                self.failed_imports[module] = ("crashed the Python process", reason)
+                raise StudentError(f"importing rnnlab/{module}.py crashed the Python process{reason}") from error
+            raise StudentError(f"{function} crashed the Python process{reason}") from error
         if "error" in reply:
             raise StudentError(_explain(function, reply))
         if echo_args:
