@@ -8,18 +8,15 @@ with the release's autograder zip, a batch of N submissions with -j1 and -j2, an
 --large) a batch of that many with -j2.
 """
 import argparse
-import os
-import platform
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 import zipfile
-from importlib.metadata import version
 from pathlib import Path
 
+from machine import describe
 from rnnlab_grader import examples
 from rnnlab_grader.paths import REPO, SOLUTIONS, STUDENT
 
@@ -44,11 +41,6 @@ def peak_memory_mib(command):
     return int(run.stdout) / 1024  # Linux reports KiB
 
 
-def machine():
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    packages = ", ".join(f"{p} {version(p)}" for p in ("numpy", "pytest", "otter-grader"))
-    return (f"{platform.machine()}, {os.cpu_count()} cores, {memory:.0f} GiB, "
-            f"Python {platform.python_version()}, {packages}")
 
 
 def main():
@@ -99,7 +91,7 @@ def main():
     one, otter = times["one submission, full hidden grade"], times["same, otter run with the autograder zip"]
     targets = {"public tests (reference)": "<= 2 s", "release build + proofs": "< 60 s",
                "one submission, full hidden grade": "<= 15 s", f"batch of {args.large}, -j2": "< 600 s"}
-    print(f"machine: {machine()}")
+    print(f"machine: {describe(('numpy', 'pytest', 'otter-grader'))}")
     print(f"{'measure':<40} {'figure':>9}  target")
     for name, seconds in rows:
         print(f"{name:<40} {seconds:>8.2f}s  {targets.get(name, '')}")

@@ -7,21 +7,14 @@ the report is built as the command builds it, timed in its parts: reading the re
 item analysis, and the HTML page (plots included). Writing the page is part of the total.
 """
 import argparse
-import os
-import platform
 import tempfile
 import time
-from importlib.metadata import version
 from pathlib import Path
 
+from machine import describe
 from rnnlab_grader import analysis, html_report, report
 
 
-def machine():
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    packages = ", ".join(f"{p} {version(p)}" for p in ("numpy", "matplotlib", "rich"))
-    return (f"{platform.machine()}, {os.cpu_count()} cores, {memory:.0f} GiB, "
-            f"Python {platform.python_version()}, {packages}")
 
 
 def build(out_dir):
@@ -53,7 +46,7 @@ def main():
             written = time.perf_counter() - started
             times, page_bytes = build(out)
             rows.append((size, written, times, page_bytes))
-    print(f"machine: {machine()}")
+    print(f"machine: {describe(('numpy', 'matplotlib', 'rich'))}")
     print(f"{'submissions':>11} {'read':>7} {'analysis':>9} {'html':>7} {'total':>7} {'page KiB':>9}"
           f"   (synthetic batch written in, not counted)")
     for size, written, times, page_bytes in rows:

@@ -400,7 +400,6 @@ def check_gradient(student, case):
     gradient of the student's own forward (so that a mistake in the forward is not charged
     to the backward a second time)."""
     sig = signature(case.function)
-    forward_sig = signature(case.forward) if case.forward else sig
     forward_args = case.inputs()
     grad_names = _grad_names(case)
     if case.loss:  # the function returns its own gradient, e.g. softmax_cross_entropy
