@@ -1,6 +1,7 @@
 """Gradient checking for the public tests of Sessions 3 and 4: finite differences of a loss."""
 import numpy as np
-from numpy.testing import assert_allclose
+
+from mistakes import assert_close, looks_like
 
 
 def numeric_gradients(loss, params, eps=1e-6):
@@ -25,10 +26,30 @@ def random_params(shapes, seed):
     return {name: rng.normal(scale=0.5, size=shape) for name, shape in shapes.items()}
 
 
-def assert_gradients(loss_and_grads, params):
-    """loss_and_grads() -> (loss, dparams) must give the finite-difference gradient of its loss."""
+def scaled(factor):
+    """A known mistake whose every gradient is `factor` times the right one."""
+    return lambda numeric: {name: factor * grad for name, grad in numeric.items()}
+
+
+def zero(*names):
+    """A known mistake whose gradients for `names` are zero (and the others right)."""
+    return lambda numeric: {name: np.zeros_like(numeric[name]) for name in names}
+
+
+def assert_gradients(loss_and_grads, params, known=()):
+    """loss_and_grads() -> (loss, dparams) must give the finite-difference gradient of its loss.
+
+    known: (feedback, mistake) pairs, where mistake(numeric gradients) gives the gradients that
+    mistake returns (a dict; the names it leaves out are right), as `scaled` and `zero` do. A
+    mistake is named only when it explains all of your gradients, not just the first that differs.
+    """
+    __tracebackhide__ = True  # pytest: report a failure at the test's line
     _, grads = loss_and_grads()
     assert sorted(grads) == sorted(params), "dparams must have the keys of params"
     numeric = numeric_gradients(lambda: loss_and_grads()[0], params)
+    mistakes = [(feedback, {**numeric, **mistake(numeric)}) for feedback, mistake in known]
+    explaining = [(feedback, wrong) for feedback, wrong in mistakes
+                  if all(looks_like(grads[name], wrong[name], rtol=1e-5, atol=1e-7) for name in params)]
     for name in params:
-        assert_allclose(grads[name], numeric[name], rtol=1e-5, atol=1e-7, err_msg=name)
+        assert_close(grads[name], numeric[name], rtol=1e-5, atol=1e-7, err_msg=name,
+                     known=[(feedback, wrong[name]) for feedback, wrong in explaining])
