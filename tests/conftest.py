@@ -1,8 +1,14 @@
 """Shared fixtures: example submissions written and graded once per test session."""
 import pytest
 
-from rnnlab_grader import engine, examples
+from rnnlab_grader import engine, examples, release
 from rnnlab_grader.mutants import affected_groups, lost_groups  # noqa: F401 (tests import it from here)
+
+# Tests that start student processes (grading, otter runs, release proofs) run one after another in
+# one pytest-xdist process (bin/test: -n 2 --dist loadgroup): each grades two submissions at a time
+# already, a check that no student process outlives a batch must see only its own, and the
+# session fixtures they share (graded_examples) are computed once.
+STUDENT_PROCESSES = pytest.mark.xdist_group("student_processes")
 
 
 @pytest.fixture(scope="session")
@@ -10,6 +16,13 @@ def example_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("examples")
     examples.write_examples(out, wrong=examples.mutants())  # the whole corpus
     return out
+
+
+@pytest.fixture(scope="session")
+def fresh_release(tmp_path_factory):
+    """The release built from the sources into a temporary folder, once (not proven)."""
+    root = tmp_path_factory.mktemp("release")
+    return release.build(root / "student", dist=root / "dist")
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from rnnlab_grader import engine, examples, release
+from conftest import STUDENT_PROCESSES
+from rnnlab_grader import engine, examples
 from rnnlab_grader.otter_plugin import scores_by_question
 from rnnlab_grader.paths import SOLUTIONS
 
@@ -32,9 +33,8 @@ def plugin_questions(notebook):
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("otter")
-    return release.build(root / "student", dist=root / "dist")
+def built(fresh_release):
+    return fresh_release
 
 
 # name -> number of questions (Sessions 3 and 4 are outlines so far)
@@ -112,12 +112,13 @@ def test_every_graded_group_belongs_to_exactly_one_question(built):
     assert sorted(claimed) == sorted({t["group"] for t in engine.catalogue()})
 
 
-def test_otter_run_gives_rnnlab_scores(built, executed, tmp_path):
+@STUDENT_PROCESSES
+def test_otter_run_gives_rnnlab_scores(built, tmp_path):
     zip_of = {z.name.split("-autograder")[0]: z for z in built.zips}
     autograder = zip_of["rnn_fundamentals"]
     questions = plugin_questions(autograder)
     notebook = built.out / "rnn_fundamentals.ipynb"
-    cases = {"reference": executed("rnn_fundamentals")[1],
+    cases = {"reference": submission_zip(tmp_path / "reference.zip", notebook, SOLUTIONS / "rnnlab"),
              "stubs": submission_zip(tmp_path / "stubs.zip", notebook, built.out / "rnnlab")}
     for mutant in [m for m in examples.mutants() if m["name"] == "missing_bias"]:
         package = examples.write_mutant(tmp_path, mutant) / "rnnlab"
@@ -138,6 +139,7 @@ def test_otter_run_gives_rnnlab_scores(built, executed, tmp_path):
     assert any(feedback in test.get("output", "") for test in otter_tests)
 
 
+@STUDENT_PROCESSES
 def test_session_2_zip_gives_full_marks_to_the_reference_and_zero_to_the_stubs(built, tmp_path):
     autograder = next(z for z in built.zips if z.name.startswith("rnn_variants_overview"))
     notebook = built.out / "rnn_variants_overview.ipynb"
@@ -150,6 +152,7 @@ def test_session_2_zip_gives_full_marks_to_the_reference_and_zero_to_the_stubs(b
     assert all(score == 0 for score, _ in stubs.values())
 
 
+@STUDENT_PROCESSES
 def test_a_notebook_alone_or_fake_graders_score_zero(built, tmp_path):
     autograder = next(z for z in built.zips if z.name.startswith("rnn_fundamentals"))
     notebook = built.out / "rnn_fundamentals.ipynb"

@@ -5,15 +5,16 @@ import shutil
 
 import pytest
 
-from conftest import make_submission
+from conftest import STUDENT_PROCESSES, make_submission
 from rnnlab_grader import release
 from rnnlab_grader.paths import SOLUTIONS, STUDENT
 
+pytestmark = STUDENT_PROCESSES
+
 
 @pytest.fixture(scope="module")
-def fresh(tmp_path_factory):
-    root = tmp_path_factory.mktemp("release")
-    return release.build(root / "student", dist=root / "dist")
+def fresh(fresh_release):
+    return fresh_release
 
 
 def tree(root):
