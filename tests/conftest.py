@@ -4,12 +4,6 @@ import pytest
 from rnnlab_grader import engine, examples, release
 from rnnlab_grader.mutants import affected_groups, lost_groups  # noqa: F401 (tests import it from here)
 
-# Tests that start student processes (grading, otter runs, release proofs) run one after another in
-# one pytest-xdist process (bin/test: -n 2 --dist loadgroup): each grades two submissions at a time
-# already, a check that no student process outlives a batch must see only its own, and the
-# session fixtures they share (graded_examples) are computed once.
-STUDENT_PROCESSES = pytest.mark.xdist_group("student_processes")
-
 
 @pytest.fixture(scope="session")
 def example_dir(tmp_path_factory):

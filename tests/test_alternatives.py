@@ -13,11 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import STUDENT_PROCESSES
 from rnnlab_grader import dependencies, engine
 from rnnlab_grader.paths import SOLUTIONS
-
-pytestmark = STUDENT_PROCESSES
 
 ALTERNATIVES = Path(__file__).resolve().parent / "alternatives"
 FILES = sorted(ALTERNATIVES.glob("*/*.py"))

@@ -3,13 +3,10 @@
 never diagnosed. The words contain no reference code."""
 import pytest
 
-from conftest import STUDENT_PROCESSES
 from rnnlab_grader import examples
 from rnnlab_grader.mutants import Row, diagnoses, matrix_lines, summary
 from rnnlab_grader.paths import SOLUTIONS
 from rnnlab_grader.release import split_solutions
-
-pytestmark = STUDENT_PROCESSES
 
 KNOWN = [m for m in examples.mutants() if m.get("feedback")]
 

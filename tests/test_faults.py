@@ -2,10 +2,8 @@
 import os
 import zipfile
 
-from conftest import STUDENT_PROCESSES, lost_groups, make_submission
+from conftest import lost_groups, make_submission
 from rnnlab_grader import dependencies, engine
-
-pytestmark = STUDENT_PROCESSES
 
 
 def outputs(result, group):

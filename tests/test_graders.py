@@ -4,11 +4,8 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import STUDENT_PROCESSES
 from rnnlab_grader import engine, reference
 from rnnlab_grader.paths import GRADERS
-
-pytestmark = STUDENT_PROCESSES
 
 
 def test_reference_scores_full_marks(graded_examples):

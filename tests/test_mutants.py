@@ -11,7 +11,7 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import STUDENT_PROCESSES, lost_groups
+from conftest import lost_groups
 from rnnlab_grader import examples, worker
 from rnnlab_grader.reference import load_package
 from rnnlab_grader.contract import signature
@@ -32,7 +32,6 @@ def test_the_corpus_is_large_and_covers_every_graded_function():
     assert graded <= declared, f"functions no mutant breaks: {sorted(graded - declared)}"
 
 
-@STUDENT_PROCESSES
 @pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m["name"])
 def test_each_mutant_is_killed_and_loses_exactly_its_groups(graded_examples, mutant):
     result = graded_examples[mutant["name"]]

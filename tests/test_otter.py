@@ -16,7 +16,6 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from conftest import STUDENT_PROCESSES
 from rnnlab_grader import engine, examples
 from rnnlab_grader.otter_plugin import scores_by_question
 from rnnlab_grader.paths import SOLUTIONS
@@ -112,7 +111,6 @@ def test_every_graded_group_belongs_to_exactly_one_question(built):
     assert sorted(claimed) == sorted({t["group"] for t in engine.catalogue()})
 
 
-@STUDENT_PROCESSES
 def test_otter_run_gives_rnnlab_scores(built, tmp_path):
     zip_of = {z.name.split("-autograder")[0]: z for z in built.zips}
     autograder = zip_of["rnn_fundamentals"]
@@ -139,7 +137,6 @@ def test_otter_run_gives_rnnlab_scores(built, tmp_path):
     assert any(feedback in test.get("output", "") for test in otter_tests)
 
 
-@STUDENT_PROCESSES
 def test_session_2_zip_gives_full_marks_to_the_reference_and_zero_to_the_stubs(built, tmp_path):
     autograder = next(z for z in built.zips if z.name.startswith("rnn_variants_overview"))
     notebook = built.out / "rnn_variants_overview.ipynb"
@@ -152,7 +149,6 @@ def test_session_2_zip_gives_full_marks_to_the_reference_and_zero_to_the_stubs(b
     assert all(score == 0 for score, _ in stubs.values())
 
 
-@STUDENT_PROCESSES
 def test_a_notebook_alone_or_fake_graders_score_zero(built, tmp_path):
     autograder = next(z for z in built.zips if z.name.startswith("rnn_fundamentals"))
     notebook = built.out / "rnn_fundamentals.ipynb"

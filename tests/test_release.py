@@ -5,11 +5,9 @@ import shutil
 
 import pytest
 
-from conftest import STUDENT_PROCESSES, make_submission
+from conftest import make_submission
 from rnnlab_grader import release
 from rnnlab_grader.paths import SOLUTIONS, STUDENT
-
-pytestmark = STUDENT_PROCESSES
 
 
 @pytest.fixture(scope="module")

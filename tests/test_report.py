@@ -2,11 +2,8 @@
 import csv
 import json
 
-from conftest import STUDENT_PROCESSES
 from rnnlab_grader import cli
 from rnnlab_grader.engine import catalogue
-
-pytestmark = STUDENT_PROCESSES
 
 
 def test_grade_command_writes_results_and_gradebook_deterministically(example_dir, tmp_path):

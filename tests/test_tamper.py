@@ -12,11 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import STUDENT_PROCESSES
 from rnnlab_grader import dependencies, engine
 from rnnlab_grader.paths import GRADERS, REPO, SOLUTIONS, STUDENT
-
-pytestmark = STUDENT_PROCESSES
 
 ALL = "all"
 

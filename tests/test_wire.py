@@ -4,10 +4,7 @@ import io
 import numpy as np
 import pytest
 
-from conftest import STUDENT_PROCESSES
 from rnnlab_grader.worker import Handle, Step, read_frame, write_frame
-
-pytestmark = STUDENT_PROCESSES
 
 
 def roundtrip(value):
