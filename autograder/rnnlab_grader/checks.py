@@ -33,10 +33,19 @@ class GradingFailure(AssertionError):
     """A check failed; the message is the feedback the student sees.
 
     `diagnosis` lists the known mistakes (mutants of the corpus) whose result matched the
-    student's, if any (see diagnose.py).
+    student's, if any (see diagnose.py), once `settle()` has looked for them.
     """
 
     diagnosis = ()
+    explain = None  # set by a check that can name known mistakes (see _diagnosable)
+
+    def settle(self):
+        """Name the known mistakes that explain this failure, now that it stands. Not before:
+        a charged-once rerun may still forgive it, and the search costs more than the check."""
+        explain, self.explain = self.explain, None
+        if explain:
+            explain(self)
+        return self
 
 
 class ModifiedInPlace(GradingFailure):
@@ -277,20 +286,23 @@ def _same_structure(got, expected):
     return [(p, a.shape) for p, a in got_arrays] == [(p, np.shape(a)) for p, a in expected_arrays]
 
 
-def _diagnosed(failure, qualname, same_as):
-    """`failure`, naming the known mistakes of `qualname` that explain it: those for which
-    `same_as(function_of)`, the check's comparison redone with the mistaken package's functions
-    (`function_of(qualname)`) in place of the reference's, raises nothing."""
-    named = []
-    for mistake in diagnose.mistakes_of(qualname):
-        try:
-            same_as(lambda name: diagnose.function(mistake, name))
-        except Exception:  # noqa: BLE001 (differs, or the mistake itself fails on this input)
-            continue
-        named.append(mistake)
-    if named:
-        failure.diagnosis = [{"id": m["name"], "title": m["description"]} for m in named]
-        failure.args = (f"{failure}\n{diagnose.feedback(named)}",)
+def _diagnosable(failure, qualname, same_as):
+    """`failure`, set to name (when settled) the known mistakes of `qualname` that explain it:
+    those for which `same_as(function_of)`, the check's comparison redone with the mistaken
+    package's functions (`function_of(qualname)`) in place of the reference's, raises nothing."""
+    def explain(failure):
+        named = []
+        for mistake in diagnose.mistakes_of(qualname):
+            try:
+                same_as(lambda name: diagnose.function(mistake, name))
+            except Exception:  # noqa: BLE001 (differs, or the mistake itself fails on this input)
+                continue
+            named.append(mistake)
+        if named:
+            failure.diagnosis = [{"id": m["name"], "title": m["description"]} for m in named]
+            failure.args = (f"{failure}\n{diagnose.feedback(named)}",)
+
+    failure.explain = explain
     return failure
 
 
@@ -335,7 +347,7 @@ def check_values(student, case):
     try:
         compare_with(reference.function)
     except GradingFailure as failure:
-        raise _diagnosed(failure, case.function, compare_with) from None
+        raise _diagnosable(failure, case.function, compare_with) from None
 
 
 def check_untouched(student, case):
@@ -426,7 +438,7 @@ def check_gradient(student, case):
                 raise failure
             _check_gradient_of_own_forward(student, case, forward_args, got, expected, upstream, context)
         except GradingFailure as final:
-            raise _diagnosed(final, case.function, compare_with) from None
+            raise _diagnosable(final, case.function, compare_with) from None
 
 
 def _check_gradient_of_own_forward(student, case, forward_args, got, expected, upstream, context):

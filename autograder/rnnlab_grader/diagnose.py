@@ -22,10 +22,16 @@ from .paths import MUTANTS, REFERENCE
 
 
 @functools.lru_cache(maxsize=1)
+def _corpus():
+    """name -> mutant, for the whole corpus (read once per process)."""
+    return {m["name"]: m for m in examples.mutants(MUTANTS)}
+
+
+@functools.lru_cache(maxsize=1)
 def known_mistakes():
     """qualname -> the corpus' mutants with feedback whose patch changes that function."""
     known = {}
-    for mutant in examples.mutants(MUTANTS):
+    for mutant in _corpus().values():
         if mutant.get("feedback"):
             for qualname in dependencies.patched_names(mutant, REFERENCE):
                 known.setdefault(qualname, []).append(mutant)
@@ -46,8 +52,7 @@ def _work_dir():
 @functools.lru_cache(maxsize=None)
 def _package(name):
     """The reference with the mutant `name`'s patch, imported as rnnlab_mistake_<name>."""
-    mutant = next(m for m in examples.mutants(MUTANTS) if m["name"] == name)
-    folder = examples.write_mutant(_work_dir(), mutant, REFERENCE) / "rnnlab"
+    folder = examples.write_mutant(_work_dir(), _corpus()[name], REFERENCE) / "rnnlab"
     return reference.load_package(folder, f"rnnlab_mistake_{name}").__name__
 
 

@@ -69,8 +69,11 @@ def pytest_runtest_makereport(item, call):
     report = (yield).get_result()
     outcome = item.config._rnnlab_outcomes[item.nodeid]
     if report.failed:  # in set-up, the test itself, or tear-down
+        failure = call.excinfo and call.excinfo.value
+        if isinstance(failure, GradingFailure):
+            failure.settle()  # the test failed: now name the known mistakes that explain it
         outcome["passed"], outcome["output"] = False, _feedback(call.excinfo)
-        outcome["diagnosis"] = list(getattr(call.excinfo and call.excinfo.value, "diagnosis", ()))
+        outcome["diagnosis"] = list(getattr(failure, "diagnosis", ()))
     elif report.when == "call" and outcome["passed"] is None:
         outcome["passed"] = True
 
