@@ -2,8 +2,12 @@
 import os
 import zipfile
 
+import numpy as np
+import pytest
+
 from conftest import lost_groups, make_submission
-from rnnlab_grader import dependencies, engine
+from rnnlab_grader import dependencies, engine, reference
+from rnnlab_grader.proxy import StudentCode, StudentError
 
 
 def outputs(result, group):
@@ -25,7 +29,59 @@ def test_endless_loop_times_out_and_the_rest_is_graded(tmp_path):
                                  "    while True:\n        pass\n    shifted = a - np.max(")
     result = engine.grade_submission(submission, call_timeout=1)
     assert lost_groups(result) == {"layers.softmax"}
-    assert all("did not finish within 1 s" in o for o in outputs(result, "layers.softmax"))
+    feedback = outputs(result, "layers.softmax")
+    assert all("did not finish within 1 s" in o for o in feedback)
+    # One call waited for the timeout; softmax was not run again (softmax's dependents were
+    # graded with the reference's softmax, so they kept their points without waiting).
+    assert sum("in an earlier call" not in o for o in feedback) == 1
+
+
+LOOP_IN_STEP = ("rnn.py", "    h_next = np.tanh(", "    while True:\n        pass\n    h_next = np.tanh(")
+
+
+def rnn_inputs(seed=0, N=2, T=3, D=4, H=5):
+    rng = np.random.default_rng(seed)
+    return (rng.standard_normal((N, T, D)), rng.standard_normal((N, H)), rng.standard_normal((D, H)),
+            rng.standard_normal((H, H)), rng.standard_normal(H))
+
+
+def test_a_hung_function_is_named_and_not_run_again(tmp_path):
+    submission = make_submission(tmp_path, "loop_in_step", *LOOP_IN_STEP)
+    with StudentCode(submission, timeout=1) as student:
+        with pytest.raises(StudentError, match=r"rnn_forward did not finish within 1 s \(an endless loop\?\)\. "
+                                               r"It was running rnn_step_forward in rnnlab/rnn\.py"):
+            student.call("rnn.rnn_forward", *rnn_inputs())
+        assert student.hung == ["rnn.rnn_step_forward"]
+        # Reached again, it raises at once; called itself, it is not sent to the worker.
+        with pytest.raises(StudentError, match="rnn_forward raised RuntimeError: rnn_step_forward did not "
+                                               "finish in an earlier call"):
+            student.call("rnn.rnn_forward", *rnn_inputs())
+        with pytest.raises(StudentError, match="rnn_step_forward did not finish within 1 s in an earlier call"):
+            student.call("rnn.rnn_step_forward", *[a[:, 0] if a.ndim == 3 else a for a in rnn_inputs()])
+        # Computed by the reference for rnn_forward (a charged-once rerun), it is there again.
+        with student.delegating(["rnn.rnn_step_forward"]):
+            h, _ = student.call("rnn.rnn_forward", *rnn_inputs())
+    np.testing.assert_allclose(h, reference.function("rnn.rnn_forward")(*rnn_inputs())[0])
+
+
+def test_code_that_takes_the_signal_over_keeps_a_timeout_per_call(tmp_path):
+    submission = make_submission(tmp_path, "deaf_loop", *LOOP_IN_STEP)
+    (submission / "rnnlab" / "rnn.py").write_text(
+        "import signal\nsignal.signal(signal.SIGUSR1, signal.SIG_IGN)\n" + (submission / "rnnlab" / "rnn.py").read_text())
+    with StudentCode(submission, timeout=1) as student:
+        for _ in range(2):  # nothing learnt: each call waits, as before, and nothing else is lost
+            with pytest.raises(StudentError, match=r"rnn_forward did not finish within 1 s \(an endless loop\?\)\.$"):
+                student.call("rnn.rnn_forward", *rnn_inputs())
+        assert student.hung == []
+
+
+def test_code_that_signals_itself_still_gets_its_result(tmp_path):
+    submission = make_submission(tmp_path, "self_signal", "rnn.py", "    h_next = np.tanh(",
+                                 "    import os, signal\n    os.kill(os.getpid(), signal.SIGUSR1)\n    h_next = np.tanh(")
+    with StudentCode(submission, timeout=5) as student:
+        h, _ = student.call("rnn.rnn_forward", *rnn_inputs())
+        assert student.hung == []
+    np.testing.assert_allclose(h, reference.function("rnn.rnn_forward")(*rnn_inputs())[0])
 
 
 def test_exiting_process_costs_only_that_function(tmp_path):

@@ -87,6 +87,8 @@ def test_problem_wording_matches_the_engine_and_proxy():
     assert analysis.submission_problem_kind("s1.zip is not a valid zip: File is not a zip file") == "not graded"
     assert analysis.test_problem_kind("case 2: rnn_forward did not finish within 10 s (an endless loop?)") == "timed out"
     assert analysis.test_problem_kind("importing rnnlab/rnn.py did not finish earlier (an endless loop?)") == "timed out"
+    assert analysis.test_problem_kind("rnn_forward raised RuntimeError: rnn_step_forward did not finish in an "
+                                      "earlier call (an endless loop?), so it is not run again") == "timed out"
     assert analysis.test_problem_kind("rnn_forward crashed the Python process (exit code 1)") == "crashed"
     assert analysis.test_problem_kind("not graded: grading took longer than 600 s and was stopped") is None
     assert analysis.test_problem_kind("h: largest error 0.5 at n=1, t=0") is None

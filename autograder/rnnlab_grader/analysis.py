@@ -80,7 +80,8 @@ def sessions(assignments=ASSIGNMENTS):
 SUBMISSION_TIMED_OUT = "took longer than"  # "grading took longer than 600 s and was stopped"
 SUBMISSION_CRASHED = "stopped before it finished"  # "grading stopped before it finished (pytest exit -9)"
 TEST_CRASHED = ("crashed the Python process",)  # the worker died during a call
-TEST_TIMED_OUT = ("did not finish within", "did not finish earlier")  # a call or an import hung
+# a call or an import hung (now, or earlier: then the function it hung in is not run again)
+TEST_TIMED_OUT = ("did not finish within", "did not finish earlier", "did not finish in an earlier call")
 NOT_GRADED = "not graded: "  # engine: a test without an outcome, because the whole run failed
 
 

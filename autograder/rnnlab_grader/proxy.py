@@ -4,9 +4,11 @@
 function in a separate process (see worker.py) and returns its results as plain data,
 with caches replaced by opaque handles that can be passed back to the student's own
 backward function. A crash, hang or exit in student code raises a `StudentError` here,
-costs only the call that caused it, and the next call starts a fresh worker.
+costs only the call that caused it, and the next call starts a fresh worker. A function a call
+hung in is not run again: later calls that reach it fail at once instead of waiting again.
 """
 import os
+import re
 import select
 import shutil
 import signal
@@ -67,6 +69,7 @@ class StudentCode:
         self.sandbox = None
         self.imported = set()  # modules that were imported once: a later hang or crash is in a call
         self.failed_imports = {}  # module -> (what, detail): its import hung or crashed; not tried again
+        self.hung = []  # functions a call was stuck in when it ran out of time: not run again
         self.delegated = ()  # functions the reference computes for the student's code, for now
         self.reference_caches = []  # caches of those reference calls, kept here behind handles
 
@@ -151,13 +154,16 @@ class StudentCode:
         if module in self.failed_imports:
             what, detail = self.failed_imports[module]
             raise StudentError(f"importing rnnlab/{module}.py {what} earlier{detail}")
+        timeout = self.timeout + (KERAS_IMPORT_S if sig.keras else 0)
+        if qualname in self.hung:
+            raise StudentError(f"{function} did not finish within {timeout:.0f} s in an earlier call "
+                               "(an endless loop?), so it is not run again")
         if self.process is None:
             self._start()
         request = {"module": module, "function": function, "args": list(args),
                    "returns": list(sig.returns), "opaque": list(sig.opaque), "echo_args": echo_args,
                    "keras": sig.keras, "keras_input_shape": keras_input_shape,
-                   "delegate": list(self.delegated)}
-        timeout = self.timeout + (KERAS_IMPORT_S if sig.keras else 0)
+                   "delegate": list(self.delegated), "hung": [q for q in self.hung if q not in self.delegated]}
         try:
             worker.write_frame(self.process.stdin, request)
             reader = _DeadlineReader(self.process.stdout, timeout)
@@ -167,16 +173,23 @@ class StudentCode:
                     self.imported.add(module)
                 elif "callback" in reply:
                     worker.write_frame(self.process.stdin, self._answer_callback(reply))
-                else:
+                elif "running" not in reply:  # (a "running" frame here: the code signalled itself)
                     break
         except TimeoutError:
-            self.close()
             if module not in self.imported:
+                self.close()
                 self.failed_imports[module] = ("did not finish", " (an endless loop?)")
                 raise StudentError(f"importing rnnlab/{module}.py did not finish within {timeout:.0f} s "
                                    f"(an endless loop?)") from None
+            running = self._running_function()
+            self.close()
+            where = ""
+            if running:
+                self.hung.append(running)
+                if running != qualname:
+                    where = " It was running {1} in rnnlab/{0}.py.".format(*running.split("."))
             raise StudentError(f"{function} did not finish within {timeout:.0f} s "
-                               f"(an endless loop?)") from None
+                               f"(an endless loop?).{where}") from None
         except ValueError as error:  # a frame too large to accept, or not a frame at all
             self.close()
             raise StudentError(f"{function} returned data that cannot be checked: {error}") from None
@@ -192,6 +205,22 @@ class StudentCode:
         if echo_args:
             return reply["result"], reply["args_after"]
         return reply["result"]
+
+    def _running_function(self):
+        """The package's function ("module.function") the worker is stuck in, once a call has run
+        out of time: asked with SIGUSR1, which the worker answers with a frame that names it (see
+        worker._answer_where_it_runs). None if no answer comes within a second: the code took the
+        signal over, is stuck in C, or waits for a callback."""
+        try:
+            os.kill(self.process.pid, signal.SIGCONT)  # a worker that stopped itself must run to answer
+            os.kill(self.process.pid, signal.SIGUSR1)
+            reader = _DeadlineReader(self.process.stdout, 1.0)
+            while "running" not in (reply := worker.read_frame(reader)):
+                pass  # a reply or callback that came too late
+        except (OSError, EOFError, ValueError, struct.error):  # TimeoutError included
+            return None
+        running = reply["running"]
+        return running if isinstance(running, str) and re.fullmatch(r"\w+\.\w+", running) else None
 
     def _exit_reason(self):
         try:

@@ -15,6 +15,7 @@ import importlib
 import json
 import math
 import os
+import signal
 import struct
 import sys
 import traceback
@@ -275,36 +276,80 @@ def _callback(qualname, requests, replies):
     return ask_the_grader
 
 
-def _delegate(qualnames, requests, replies):
-    """Replace these functions, wherever a module of the package holds them (`from .x import f`
-    and module-level dicts of functions or of tuples of them included), by stubs that ask the grader to run the reference.
-    Returns what to restore."""
+_ASKING_THE_GRADER = _callback(None, None, None).__code__  # the code of every callback stand-in
+
+
+def _replace(qualname, stand_in):
+    """Put `stand_in` wherever a module of the package holds the function `qualname` (`from .x
+    import f` and module-level dicts of functions or of tuples of them included). Returns what
+    to restore."""
+    module_name, name = qualname.split(".")
+    original = getattr(importlib.import_module(f"rnnlab.{module_name}"), name, None)
     patched = []
-    for qualname in qualnames:
-        module_name, name = qualname.split(".")
-        original = getattr(importlib.import_module(f"rnnlab.{module_name}"), name)
-
-        ask_the_grader = _callback(qualname, requests, replies)
-
-        for module in [m for key, m in list(sys.modules.items()) if key.split(".")[0] == "rnnlab"]:
-            namespaces = [vars(module)] + [v for v in vars(module).values() if type(v) is dict]
-            for namespace in namespaces:  # module globals, and dispatch tables such as {"rnn": rnn_forward}
-                for key, value in list(namespace.items()):
-                    if value is original:
-                        namespace[key] = ask_the_grader
-                    elif type(value) is tuple and any(item is original for item in value):
-                        namespace[key] = tuple(ask_the_grader if item is original else item for item in value)
-                    else:
-                        continue
-                    patched.append((namespace, key, value))
+    if not callable(original):
+        return patched
+    for module in [m for key, m in list(sys.modules.items()) if key.split(".")[0] == "rnnlab"]:
+        namespaces = [vars(module)] + [v for v in vars(module).values() if type(v) is dict]
+        for namespace in namespaces:  # module globals, and dispatch tables such as {"rnn": rnn_forward}
+            for key, value in list(namespace.items()):
+                if value is original:
+                    namespace[key] = stand_in
+                elif type(value) is tuple and any(item is original for item in value):
+                    namespace[key] = tuple(stand_in if item is original else item for item in value)
+                else:
+                    continue
+                patched.append((namespace, key, value))
     return patched
+
+
+def _delegate(qualnames, requests, replies):
+    """Replace these functions by stubs that ask the grader to run the reference. Returns what
+    to restore."""
+    return [p for qualname in qualnames for p in _replace(qualname, _callback(qualname, requests, replies))]
+
+
+def _give_up_on(qualnames):
+    """Replace these functions, which hung in an earlier call, by stubs that raise at once: a
+    function that hung costs the call timeout once, not once in every test that reaches it.
+    Returns what to restore."""
+    def gave_up(name):
+        def stand_in(*args, **kwargs):
+            raise RuntimeError(f"{name} did not finish in an earlier call (an endless loop?), "
+                               "so it is not run again")
+        return stand_in
+    return [p for qualname in qualnames for p in _replace(qualname, gave_up(qualname.split(".")[1]))]
+
+
+def _running_function(frame):
+    """"module.function" of the package's innermost module-level function on the stack of
+    `frame`, or None (also while the worker waits for the grader to answer a callback)."""
+    while frame is not None:
+        if frame.f_code is _ASKING_THE_GRADER:
+            return None
+        module_name = frame.f_globals.get("__name__", "")
+        if module_name.startswith("rnnlab."):
+            found = getattr(sys.modules.get(module_name), frame.f_code.co_name, None)
+            if getattr(found, "__code__", None) is frame.f_code:
+                return f"{module_name.split('.', 1)[1]}.{frame.f_code.co_name}"
+        frame = frame.f_back
+    return None
+
+
+def _answer_where_it_runs(replies):
+    """On SIGUSR1, which the grader sends when a call runs out of time, send a frame that names
+    the function running now (see proxy.StudentCode._running_function). Student code can take
+    the signal over: the grader then learns nothing, and every call keeps its own timeout."""
+    def answer(signum, frame):
+        write_frame(replies, {"running": _running_function(frame)})
+    signal.signal(signal.SIGUSR1, answer)
 
 
 def serve(requests, replies):
     """Answer call requests until the grader closes the pipe.
 
     A request may name functions to `delegate`: while it runs, those are computed by the
-    grader's reference (see proxy.StudentCode.delegating), each call a callback frame.
+    grader's reference (see proxy.StudentCode.delegating), each call a callback frame; and
+    functions that `hung` earlier: while it runs, those raise at once.
     """
     handles, imported = [], set()
     while True:
@@ -324,7 +369,7 @@ def serve(requests, replies):
         try:
             function = getattr(module, request["function"])
             args = [_resolve(a, handles) for a in request["args"]]
-            patched = _delegate(request.get("delegate", []), requests, replies)
+            patched = _give_up_on(request.get("hung", [])) + _delegate(request.get("delegate", []), requests, replies)
             result = function(*args)
             if request.get("keras"):
                 result = _summarize_keras(result, request.get("keras_input_shape"))
@@ -350,6 +395,7 @@ def main(submission_dir):
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
     os.dup2(2, 1)
     sys.path.insert(0, submission_dir)
+    _answer_where_it_runs(replies)
     serve(requests, replies)
 
 
