@@ -188,7 +188,7 @@ def graded_groups(base, edits, loses):
     return dependencies.affected_groups(changed) | loses | set(first_of_module.values())
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # (a test of it runs last: see below)
 def corpus(tmp_path_factory):
     root = tmp_path_factory.mktemp("tamper")
     paths, groups = [], {}
@@ -216,7 +216,9 @@ def test_nothing_was_written_outside_the_submission(corpus):
     assert not (REPO / "planted.txt").exists()
 
 
-def test_no_student_process_outlives_the_batch(corpus):
+def test_no_student_process_outlives_the_batch(corpus, graded_examples):
+    # graded_examples: this test waits for the example grading that runs in the background (its
+    # workers are student processes too) and so runs last, when every batch of the session is over.
     survivors = []
     for entry in Path("/proc").iterdir():
         try:

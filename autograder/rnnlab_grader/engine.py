@@ -174,14 +174,15 @@ def _result(name, outcomes, problem, groups=None):
             "output": problem or f"{score:g} / {max_score:g} points", "tests": tests}
 
 
-def grade_batch(paths, jobs=1, on_result=None, call_timeout=None, groups=None):
+def grade_batch(paths, jobs=1, on_result=None, call_timeout=None, groups=None, timeout=SUBMISSION_TIMEOUT_S):
     """Grade many submissions, `jobs` at a time; call `on_result(result)` as each finishes.
 
     `groups` maps a path to the groups to grade it on (see grade_submission); others get all.
     Returns the results in the order of `paths`.
     """
     def grade(path):
-        result = grade_submission(path, call_timeout=call_timeout, groups=(groups or {}).get(path))
+        result = grade_submission(path, timeout=timeout, call_timeout=call_timeout,
+                                  groups=(groups or {}).get(path))
         if on_result:
             on_result(result)
         return result
