@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from rnnlab_grader import examples, release
+from rnnlab_grader.sandbox import keep_niceness
 from rnnlab_grader.mutants import affected_groups, lost_groups  # noqa: F401 (tests import it from here)
 
 
@@ -52,7 +53,7 @@ class _ExampleBatch:
         with open(self.out / "stderr.txt", "w") as errors:
             self.process = subprocess.Popen(
                 [sys.executable, str(Path(__file__).with_name("example_batch.py")), str(self.out / "results.json")],
-                stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True, preexec_fn=lambda: os.nice(19))
+                stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True, preexec_fn=_lowest_priority)
 
     def results(self):
         if self.process is None:  # (the late tests were not collected, but a test asks)
@@ -68,6 +69,11 @@ class _ExampleBatch:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
             shutil.rmtree(self.out, ignore_errors=True)
+
+
+def _lowest_priority():
+    os.nice(19)  # inherited by the graders and, through the sandbox, by their workers
+    keep_niceness()
 
 
 _example_batch = _ExampleBatch()

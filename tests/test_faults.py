@@ -1,5 +1,8 @@
 """A broken submission scores zero on what it broke, and everything else is still graded."""
 import os
+import re
+import subprocess
+import sys
 import zipfile
 
 import numpy as np
@@ -125,3 +128,17 @@ def test_bad_zips_score_zero_and_the_batch_goes_on(tmp_path, example_dir):
     assert escape["score"] == 0 and "unsafe path" in escape["output"]
     assert not os.path.exists(tmp_path.parent / "evil")
     assert reference["score"] == reference["max_score"]
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/autogroup"), reason="no Linux autogroups here")
+def test_student_code_runs_as_nice_as_its_grader(tmp_path):
+    # The worker starts a session, hence a new autogroup at nice 0 unless the sandbox passes the
+    # grader's niceness on (`nice rnnlab grade` would not slow the student code down otherwise).
+    submission = make_submission(tmp_path, "autogroup", "layers.py", "    shifted = a - np.max(",
+                                 "    raise RuntimeError(open('/proc/self/autogroup').read().strip())\n"
+                                 "    shifted = a - np.max(")
+    script = ("import os, sys\nfrom rnnlab_grader.proxy import StudentCode, StudentError\nos.nice(7)\n"
+              "with StudentCode(sys.argv[1]) as student:\n    try:\n        student.call('layers.softmax', [[1.0]])\n"
+              "    except StudentError as error:\n        print(error)\n")
+    run = subprocess.run([sys.executable, "-c", script, str(submission)], capture_output=True, text=True, check=True)
+    assert re.search(r"softmax raised RuntimeError: /autogroup-\d+ nice 7 ", run.stdout), run.stdout
