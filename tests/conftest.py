@@ -56,8 +56,6 @@ class _ExampleBatch:
                 stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True, preexec_fn=_lowest_priority)
 
     def results(self):
-        if self.process is None:  # (the late tests were not collected, but a test asks)
-            self.start()
         self.process.wait()
         assert self.process.returncode == 0, \
             f"grading the examples failed:\n{(self.out / 'stderr.txt').read_text()[-3000:]}"

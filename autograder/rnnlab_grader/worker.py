@@ -284,10 +284,8 @@ def _replace(qualname, stand_in):
     import f` and module-level dicts of functions or of tuples of them included). Returns what
     to restore."""
     module_name, name = qualname.split(".")
-    original = getattr(importlib.import_module(f"rnnlab.{module_name}"), name, None)
+    original = getattr(importlib.import_module(f"rnnlab.{module_name}"), name)
     patched = []
-    if not callable(original):
-        return patched
     for module in [m for key, m in list(sys.modules.items()) if key.split(".")[0] == "rnnlab"]:
         namespaces = [vars(module)] + [v for v in vars(module).values() if type(v) is dict]
         for namespace in namespaces:  # module globals, and dispatch tables such as {"rnn": rnn_forward}
