@@ -2,7 +2,7 @@
 import csv
 import json
 
-from rnnlab_grader import cli
+from rnnlab_grader import cli, report
 from rnnlab_grader.engine import catalogue
 
 
@@ -50,12 +50,16 @@ def test_a_killed_batch_resumes_to_the_same_gradebook_without_regrading(example_
     rnnlab = str(Path(sys.executable).parent / "rnnlab")
     batch = subprocess.Popen([rnnlab, "grade", *submissions, "--out", str(tmp_path / "resumed"), "-j", "1"],
                              start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # A result is finished once its key is written (after <name>.json): the kill may fall between
+    # the two, and that result is rightly graded again.
+    keys = tmp_path / "resumed" / report.STATE
     deadline = time.monotonic() + 120
-    while len(list((tmp_path / "resumed").glob("*.json"))) < 2 and time.monotonic() < deadline:
+    while len(list(keys.glob("*.key"))) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
     os.killpg(batch.pid, signal.SIGKILL)
     batch.wait()
-    finished = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "resumed").glob("*.json")}
+    finished = {f"{key.stem}.json": (tmp_path / "resumed" / f"{key.stem}.json").stat().st_mtime_ns
+                for key in keys.glob("*.key")}
     assert 2 <= len(finished) < len(submissions)
     assert not (tmp_path / "resumed" / "gradebook.csv").exists()
 
