@@ -8,11 +8,12 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import Progress
 
-from . import engine, examples, mutants, release, report
+from . import engine, examples, mutants, report
 from .paths import DIST, STUDENT
 
 
 def cmd_release(args):
+    from . import release  # nbformat's schema checker takes 1.4 s to import: only for this command
     console = Console(stderr=True)
     started = time.perf_counter()
     built = release.build(args.out, dist=args.dist)
