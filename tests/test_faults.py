@@ -3,6 +3,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import zipfile
 
 import numpy as np
@@ -93,6 +94,46 @@ def test_exiting_process_costs_only_that_function(tmp_path):
     result = engine.grade_submission(submission)
     assert lost_groups(result) == {"layers.embedding_forward", "layers.embedding_backward"}
     assert all("crashed the Python process (exit code 3)" in o for o in outputs(result, "layers.embedding_forward"))
+
+
+GRU_LAYER = ("keras_models.recurrent_layer", "gru", 4, False, "concat", True)
+
+
+def test_keras_functions_run_in_a_worker_that_imported_tensorflow_as_it_started(tmp_path):
+    # So that, started early, it imports TensorFlow while the numpy tests run.
+    submission = make_submission(tmp_path, "probe", "keras_models.py", "import keras\n",
+                                 "import sys\n_early = 'tensorflow' in sys.modules\nimport keras\n")
+    keras_models = submission / "rnnlab" / "keras_models.py"
+    keras_models.write_text(keras_models.read_text().replace(
+        'return_sequences=False):\n', 'return_sequences=False):\n    raise RuntimeError(f"TensorFlow came first: {_early}")\n', 1))
+    with StudentCode(submission) as student:
+        student.start_keras()
+        with pytest.raises(StudentError, match="TensorFlow came first: True"):
+            student.call(*GRU_LAYER, keras_input_shape=(3, 2))
+
+
+def test_a_crash_in_one_worker_leaves_the_other_running(tmp_path):
+    # Each worker has a user of its own: the crashed one's clean-up kills its user's processes.
+    submission = make_submission(tmp_path, "exit", "layers.py", "    out = W[ids]\n",
+                                 "    import os; os._exit(3)\n")
+    with StudentCode(submission) as student:
+        student.start_keras()
+        keras_worker = student.workers["keras"].process
+        with pytest.raises(StudentError, match=r"crashed the Python process \(exit code 3\)"):
+            student.call("layers.embedding_forward", np.array([[0, 1]]), np.ones((3, 2)))
+        assert student.call(*GRU_LAYER, keras_input_shape=(3, 2))
+        assert student.workers["keras"].process is keras_worker and keras_worker.poll() is None
+
+
+def test_a_worker_that_died_between_calls_costs_the_next_call_only(tmp_path):
+    submission = make_submission(tmp_path, "exits_later", "layers.py", "    shifted = a - np.max(",
+                                 "    import os, threading\n    threading.Timer(0.2, os._exit, (4,)).start()\n"
+                                 "    shifted = a - np.max(")
+    with StudentCode(submission) as student:
+        student.call("layers.softmax", np.ones((2, 3)))
+        time.sleep(1)  # the worker is gone: writing the next request to it fails
+        with pytest.raises(StudentError, match=r"softmax crashed the Python process \(exit code 4\)"):
+            student.call("layers.softmax", np.ones((2, 3)))
 
 
 def test_sys_exit_and_printing_are_harmless(tmp_path):

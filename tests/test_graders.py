@@ -1,4 +1,5 @@
 """The hidden graders, proven both ways: full marks for right code, lost points for each mistake."""
+import json
 import sys
 
 import numpy as np
@@ -34,6 +35,15 @@ def test_every_grader_test_has_points_and_a_group():
     assert len(tests) >= 40
     assert all(t["points"] > 0 and t["group"].count(".") == 1 for t in tests)
     assert len({t["name"] for t in tests}) == len(tests), "test names must be unique"
+
+
+def test_keras_tests_run_last(tmp_path):
+    # They wait for TensorFlow's import, which the Keras worker starts as the numpy tests begin.
+    engine._run_graders(tmp_path, tmp_path / "collected.json", ["--collect-only"])
+    collected = json.loads((tmp_path / "collected.json").read_text())  # in the order they run
+    in_keras_file = [test["id"].startswith("test_keras_models.py::") for test in collected]
+    assert len(in_keras_file) == len(engine.catalogue()) and any(in_keras_file)
+    assert in_keras_file == sorted(in_keras_file)
 
 
 @pytest.mark.parametrize("function", ["architectures.greedy_decode", "architectures.generate"])

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from .checks import GradingFailure
+from .contract import signature
 from .proxy import CALL_TIMEOUT_S, StudentCode
 
 
@@ -40,7 +41,14 @@ def student(request):
     if not submission:
         pytest.fail("run the graders with --rnnlab-submission FOLDER")
     with StudentCode(submission, timeout=request.config.getoption("--rnnlab-call-timeout")) as code:
+        if any(_tests_keras(item) for item in request.session.items):
+            code.start_keras()  # TensorFlow's import then overlaps the numpy tests, which go first
         yield code
+
+
+def _tests_keras(item):
+    """Whether the test grades a function that returns a Keras object."""
+    return signature(_grade_mark(item)["group"]).keras
 
 
 def _grade_mark(item):
@@ -57,6 +65,7 @@ def pytest_collection_modifyitems(session, config, items):
         deselected = [item for item in items if _grade_mark(item)["group"] not in keep]
         items[:] = [item for item in items if item not in deselected]
         config.hook.pytest_deselected(items=deselected)
+    items.sort(key=_tests_keras)  # last, while the Keras worker imports TensorFlow (a stable sort)
     for item in items:
         mark = _grade_mark(item)
         config._rnnlab_outcomes[item.nodeid] = {

@@ -6,7 +6,11 @@ with caches replaced by opaque handles that can be passed back to the student's 
 backward function. A crash, hang or exit in student code raises a `StudentError` here,
 costs only the call that caused it, and the next call starts a fresh worker. A function a call
 hung in is not run again: later calls that reach it fail at once instead of waiting again.
+
+Functions that return Keras objects run in a worker of their own, which imports TensorFlow as
+it starts (3-4 s): started early (`start_keras`), it does so while the numpy tests run.
 """
+import contextlib
 import os
 import re
 import select
@@ -17,8 +21,6 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-
-import contextlib
 
 from . import reference, worker
 from .contract import signature
@@ -53,8 +55,64 @@ class _DeadlineReader:
         return b"".join(chunks)
 
 
+class _Worker:
+    """One worker process, in a fresh folder with a copy of the package: the student's code sees
+    nothing else. Only the package's Python files are copied: no links, no data, no caches."""
+
+    def __init__(self, source, lane):
+        """`lane` is "numpy" or "keras": Keras's worker imports TensorFlow as it starts."""
+        self.workdir = Path(tempfile.mkdtemp(prefix="rnnlab-worker-"))
+        shutil.copytree(source, self.workdir / "rnnlab", symlinks=True,
+                        ignore=lambda folder, names: [n for n in names if _skip(Path(folder) / n)])
+        self.sandbox = Sandbox(self.workdir, lane)
+        try:
+            self.process = self.sandbox.spawn(warm_up=["keras"] if lane == "keras" else [])
+        except BaseException:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            raise
+
+    def close(self):
+        """Stop the worker and everything it started, and remove its folder."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            with contextlib.suppress(BrokenPipeError):  # a request the dead worker never read
+                stream.close()
+        self.sandbox.kill_all()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def running_function(self):
+        """The package's function ("module.function") the worker is stuck in, once a call has run
+        out of time: asked with SIGUSR1, which the worker answers with a frame that names it (see
+        worker._answer_where_it_runs). None if no answer comes within a second: the code took the
+        signal over, is stuck in C, or waits for a callback."""
+        try:
+            os.kill(self.process.pid, signal.SIGCONT)  # a worker that stopped itself must run to answer
+            os.kill(self.process.pid, signal.SIGUSR1)
+            reader = _DeadlineReader(self.process.stdout, 1.0)
+            while "running" not in (reply := worker.read_frame(reader)):
+                pass  # a reply or callback that came too late
+        except (OSError, EOFError, ValueError, struct.error):  # TimeoutError included
+            return None
+        running = reply["running"]
+        return running if isinstance(running, str) and re.fullmatch(r"\w+\.\w+", running) else None
+
+    def exit_reason(self):
+        """How the worker ended, in words for the feedback (" (exit code 3)"), or ""."""
+        try:
+            code = self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            return ""
+        if code < 0:
+            return f" (killed by signal {signal.Signals(-code).name})"
+        return f" (exit code {code})"
+
+
 class StudentCode:
-    """A submission's `rnnlab` package, reachable only through a worker process.
+    """A submission's `rnnlab` package, reachable only through worker processes.
 
     Args:
         submission_dir: a folder that holds the student's `rnnlab/` package.
@@ -64,41 +122,33 @@ class StudentCode:
     def __init__(self, submission_dir, timeout=CALL_TIMEOUT_S):
         self.source = Path(submission_dir) / "rnnlab"
         self.timeout = timeout
-        self.process = None
-        self.workdir = None
-        self.sandbox = None
+        self.workers = {}  # lane -> its running _Worker
         self.imported = set()  # modules that were imported once: a later hang or crash is in a call
         self.failed_imports = {}  # module -> (what, detail): its import hung or crashed; not tried again
         self.hung = []  # functions a call was stuck in when it ran out of time: not run again
         self.delegated = ()  # functions the reference computes for the student's code, for now
         self.reference_caches = []  # caches of those reference calls, kept here behind handles
 
-    # -- the worker's life ---------------------------------------------------
+    # -- the workers' lives ----------------------------------------------------
 
-    def _start(self):
-        # A clean folder with a copy of the package: the student's code sees nothing else.
-        self.workdir = Path(tempfile.mkdtemp(prefix="rnnlab-worker-"))
-        # Only the package's Python files are copied: no links, no data, no caches.
-        shutil.copytree(self.source, self.workdir / "rnnlab", symlinks=True,
-                        ignore=lambda folder, names: [n for n in names if _skip(Path(folder) / n)])
-        self.sandbox = Sandbox(self.workdir)
-        self.process = self.sandbox.spawn()
+    def _worker(self, lane):
+        if lane not in self.workers:
+            self.workers[lane] = _Worker(self.source, lane)
+        return self.workers[lane]
+
+    def start_keras(self):
+        """Start the Keras functions' worker now, so that it imports TensorFlow while other
+        tests run instead of in the first Keras test."""
+        if self.source.is_dir():
+            self._worker("keras")
+
+    def _stop(self, lane):
+        self.workers.pop(lane).close()
 
     def close(self):
-        """Stop the worker and everything it started, and remove its folder."""
-        if self.process is not None:
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-            self.process.wait()
-            for stream in (self.process.stdin, self.process.stdout):
-                stream.close()
-            self.process = None
-            self.sandbox.kill_all()
-        if self.workdir is not None:
-            shutil.rmtree(self.workdir, ignore_errors=True)
-            self.workdir = None
+        """Stop every worker and everything they started, and remove their folders."""
+        for lane in list(self.workers):
+            self._stop(lane)
 
     def __enter__(self):
         return self
@@ -158,31 +208,31 @@ class StudentCode:
         if qualname in self.hung:
             raise StudentError(f"{function} did not finish within {timeout:.0f} s in an earlier call "
                                "(an endless loop?), so it is not run again")
-        if self.process is None:
-            self._start()
+        lane = "keras" if sig.keras else "numpy"
+        process = self._worker(lane).process
         request = {"module": module, "function": function, "args": list(args),
                    "returns": list(sig.returns), "opaque": list(sig.opaque), "echo_args": echo_args,
                    "keras": sig.keras, "keras_input_shape": keras_input_shape,
                    "delegate": list(self.delegated), "hung": [q for q in self.hung if q not in self.delegated]}
         try:
-            worker.write_frame(self.process.stdin, request)
-            reader = _DeadlineReader(self.process.stdout, timeout)
+            worker.write_frame(process.stdin, request)
+            reader = _DeadlineReader(process.stdout, timeout)
             while True:  # frames before the reply: the import went through, or a callback
                 reply = worker.read_frame(reader)
                 if "imported" in reply:
                     self.imported.add(module)
                 elif "callback" in reply:
-                    worker.write_frame(self.process.stdin, self._answer_callback(reply))
+                    worker.write_frame(process.stdin, self._answer_callback(reply))
                 elif "running" not in reply:  # (a "running" frame here: the code signalled itself)
                     break
         except TimeoutError:
             if module not in self.imported:
-                self.close()
+                self._stop(lane)
                 self.failed_imports[module] = ("did not finish", " (an endless loop?)")
                 raise StudentError(f"importing rnnlab/{module}.py did not finish within {timeout:.0f} s "
                                    f"(an endless loop?)") from None
-            running = self._running_function()
-            self.close()
+            running = self.workers[lane].running_function()
+            self._stop(lane)
             where = ""
             if running:
                 self.hung.append(running)
@@ -191,11 +241,12 @@ class StudentCode:
             raise StudentError(f"{function} did not finish within {timeout:.0f} s "
                                f"(an endless loop?).{where}") from None
         except ValueError as error:  # a frame too large to accept, or not a frame at all
-            self.close()
+            self._stop(lane)
             raise StudentError(f"{function} returned data that cannot be checked: {error}") from None
         # TimeoutError is an OSError: it must be caught first.
         except (OSError, EOFError, struct.error) as error:
-            reason = self._exit_reason()
+            reason = self.workers[lane].exit_reason()
+            self._stop(lane)
             if module not in self.imported:  # an import runs the same code each time: once is enough
                 self.failed_imports[module] = ("crashed the Python process", reason)
                 raise StudentError(f"importing rnnlab/{module}.py crashed the Python process{reason}") from error
@@ -205,34 +256,6 @@ class StudentCode:
         if echo_args:
             return reply["result"], reply["args_after"]
         return reply["result"]
-
-    def _running_function(self):
-        """The package's function ("module.function") the worker is stuck in, once a call has run
-        out of time: asked with SIGUSR1, which the worker answers with a frame that names it (see
-        worker._answer_where_it_runs). None if no answer comes within a second: the code took the
-        signal over, is stuck in C, or waits for a callback."""
-        try:
-            os.kill(self.process.pid, signal.SIGCONT)  # a worker that stopped itself must run to answer
-            os.kill(self.process.pid, signal.SIGUSR1)
-            reader = _DeadlineReader(self.process.stdout, 1.0)
-            while "running" not in (reply := worker.read_frame(reader)):
-                pass  # a reply or callback that came too late
-        except (OSError, EOFError, ValueError, struct.error):  # TimeoutError included
-            return None
-        running = reply["running"]
-        return running if isinstance(running, str) and re.fullmatch(r"\w+\.\w+", running) else None
-
-    def _exit_reason(self):
-        try:
-            code = self.process.wait(timeout=2)
-        except subprocess.TimeoutExpired:
-            code = None
-        self.close()
-        if code is None:
-            return ""
-        if code < 0:
-            return f" (killed by signal {signal.Signals(-code).name})"
-        return f" (exit code {code})"
 
 
 def _skip(path):

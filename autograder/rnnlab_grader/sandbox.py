@@ -59,26 +59,28 @@ def hidden_paths():
 
 
 UID_BASE, UID_SPAN = 200_000, 100_000
+LANES = ("numpy", "keras")  # the workers a grading runs at once (see proxy.StudentCode)
 
 
-def unprivileged_user():
+def unprivileged_user(lane="numpy"):
     """(uid, gid) for the worker when running as root, else None (no switch is possible).
 
-    Each grading process gets its own unnamed uid, so that submissions graded at the same
-    time (-j N) cannot read or signal each other, and the process limit is per submission.
+    Each grading process gets its own unnamed uids, one for each of its workers (`lane`), so
+    that submissions graded at the same time (-j N) cannot read or signal each other, one
+    worker's clean-up (`kill_all`) cannot kill the other, and the process limit is per worker.
     """
     if os.geteuid() != 0:
         return None
-    uid = UID_BASE + os.getpid() % UID_SPAN
+    uid = UID_BASE + len(LANES) * (os.getpid() % (UID_SPAN // len(LANES))) + LANES.index(lane)
     return uid, uid
 
 
 class Sandbox:
     """A worker process for one submission, in `workdir` (which holds rnnlab/)."""
 
-    def __init__(self, workdir):
+    def __init__(self, workdir, lane="numpy"):
         self.workdir = Path(workdir)
-        self.user = unprivileged_user()
+        self.user = unprivileged_user(lane)
         self.python_home = Path(sys.base_prefix).resolve()
         self.site_packages = Path(sysconfig.get_paths()["purelib"]).resolve()
         self.use_namespace = self.user is not None
@@ -96,13 +98,13 @@ class Sandbox:
                     os.chown(name, *self.user, follow_symlinks=False)
             os.chmod(self.workdir, 0o700)
 
-    def command(self):
+    def command(self, warm_up=()):
         if self.use_namespace:
             version = f"python{sys.version_info.major}.{sys.version_info.minor}"
             python, site = self.workdir / ".python" / "bin" / version, self.workdir / ".site"
         else:
             python, site = Path(getattr(sys, "_base_executable", sys.executable)), self.site_packages
-        return [str(python), "-I", "-S", str(self.workdir / "worker.py"), str(self.workdir), str(site)]
+        return [str(python), "-I", "-S", str(self.workdir / "worker.py"), str(self.workdir), str(site), *warm_up]
 
     def _enter(self):
         """Runs in the child between fork and exec, still as root when a user switch is due."""
@@ -126,14 +128,15 @@ class Sandbox:
         for which, value in limits:
             resource.setrlimit(which, (value, value))
 
-    def spawn(self):
-        """Start the worker; falls back to no namespace if the system refuses one."""
+    def spawn(self, warm_up=()):
+        """Start the worker, which first imports the modules in `warm_up` (see worker.main);
+        falls back to no namespace if the system refuses one."""
         self._prepare()
         env = {"PATH": "/usr/bin:/bin", "HOME": str(self.workdir / "home"), "PYTHONDONTWRITEBYTECODE": "1",
                "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
                "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
         try:
-            return self._popen(env)
+            return self._popen(env, warm_up)
         except subprocess.SubprocessError:
             if not self.use_namespace:
                 raise
@@ -143,10 +146,10 @@ class Sandbox:
                       "without CAP_SYS_ADMIN?); it runs as the grader's user, with resource limits "
                       "only (see the README's threat model)")
             self.use_namespace, self.user = False, None
-            return self._popen(env)
+            return self._popen(env, warm_up)
 
-    def _popen(self, env):
-        return subprocess.Popen(self.command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    def _popen(self, env, warm_up):
+        return subprocess.Popen(self.command(warm_up), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.DEVNULL, cwd=self.workdir, env=env,
                                 start_new_session=True, preexec_fn=self._enter)
 
