@@ -66,7 +66,7 @@ class _Worker:
                         ignore=lambda folder, names: [n for n in names if _skip(Path(folder) / n)])
         self.sandbox = Sandbox(self.workdir, lane)
         try:
-            self.process = self.sandbox.spawn(warm_up=["keras"] if lane == "keras" else [])
+            self.process = self.sandbox.spawn()
         except BaseException:
             shutil.rmtree(self.workdir, ignore_errors=True)
             raise

@@ -1,6 +1,6 @@
 """Where student code runs: a worker process that cannot reach the graders.
 
-`Sandbox(workdir).spawn()` starts worker.py on a copy of the submission in `workdir`:
+`Sandbox(workdir, lane).spawn()` starts worker.py on a copy of the submission in `workdir`:
 
 - always: its own session (process group), a clean environment, `python -I -S` with only
   numpy's site-packages on its path (so the tooling package is not importable), and limits on
@@ -59,10 +59,12 @@ def hidden_paths():
 
 
 UID_BASE, UID_SPAN = 200_000, 100_000
-LANES = ("numpy", "keras")  # the workers a grading runs at once (see proxy.StudentCode)
+# The workers a grading runs at once (see proxy.StudentCode), each with the modules it imports
+# as it starts: Keras's imports TensorFlow while the numpy functions are graded.
+LANES = {"numpy": (), "keras": ("keras",)}
 
 
-def unprivileged_user(lane="numpy"):
+def unprivileged_user(lane):
     """(uid, gid) for the worker when running as root, else None (no switch is possible).
 
     Each grading process gets its own unnamed uids, one for each of its workers (`lane`), so
@@ -71,15 +73,16 @@ def unprivileged_user(lane="numpy"):
     """
     if os.geteuid() != 0:
         return None
-    uid = UID_BASE + len(LANES) * (os.getpid() % (UID_SPAN // len(LANES))) + LANES.index(lane)
+    uid = UID_BASE + len(LANES) * (os.getpid() % (UID_SPAN // len(LANES))) + list(LANES).index(lane)
     return uid, uid
 
 
 class Sandbox:
     """A worker process for one submission, in `workdir` (which holds rnnlab/)."""
 
-    def __init__(self, workdir, lane="numpy"):
+    def __init__(self, workdir, lane):
         self.workdir = Path(workdir)
+        self.warm_up = LANES[lane]
         self.user = unprivileged_user(lane)
         self.python_home = Path(sys.base_prefix).resolve()
         self.site_packages = Path(sysconfig.get_paths()["purelib"]).resolve()
@@ -98,13 +101,13 @@ class Sandbox:
                     os.chown(name, *self.user, follow_symlinks=False)
             os.chmod(self.workdir, 0o700)
 
-    def command(self, warm_up=()):
+    def command(self):
         if self.use_namespace:
             version = f"python{sys.version_info.major}.{sys.version_info.minor}"
             python, site = self.workdir / ".python" / "bin" / version, self.workdir / ".site"
         else:
             python, site = Path(getattr(sys, "_base_executable", sys.executable)), self.site_packages
-        return [str(python), "-I", "-S", str(self.workdir / "worker.py"), str(self.workdir), str(site), *warm_up]
+        return [str(python), "-I", "-S", str(self.workdir / "worker.py"), str(self.workdir), str(site), *self.warm_up]
 
     def _enter(self):
         """Runs in the child between fork and exec, still as root when a user switch is due."""
@@ -128,15 +131,15 @@ class Sandbox:
         for which, value in limits:
             resource.setrlimit(which, (value, value))
 
-    def spawn(self, warm_up=()):
-        """Start the worker, which first imports the modules in `warm_up` (see worker.main);
-        falls back to no namespace if the system refuses one."""
+    def spawn(self):
+        """Start the worker, which first imports its lane's modules (see worker.main); falls
+        back to no namespace if the system refuses one."""
         self._prepare()
         env = {"PATH": "/usr/bin:/bin", "HOME": str(self.workdir / "home"), "PYTHONDONTWRITEBYTECODE": "1",
                "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
                "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
         try:
-            return self._popen(env, warm_up)
+            return self._popen(env)
         except subprocess.SubprocessError:
             if not self.use_namespace:
                 raise
@@ -146,10 +149,10 @@ class Sandbox:
                       "without CAP_SYS_ADMIN?); it runs as the grader's user, with resource limits "
                       "only (see the README's threat model)")
             self.use_namespace, self.user = False, None
-            return self._popen(env, warm_up)
+            return self._popen(env)
 
-    def _popen(self, env, warm_up):
-        return subprocess.Popen(self.command(warm_up), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    def _popen(self, env):
+        return subprocess.Popen(self.command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.DEVNULL, cwd=self.workdir, env=env,
                                 start_new_session=True, preexec_fn=self._enter)
 
