@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from rnnlab_grader import examples, release
-from rnnlab_grader.sandbox import keep_niceness
+from rnnlab_grader.confine import keep_niceness
 from rnnlab_grader.mutants import affected_groups, lost_groups  # noqa: F401 (tests import it from here)
 
 

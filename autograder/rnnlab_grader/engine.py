@@ -24,6 +24,7 @@ from pathlib import Path
 
 from .contract import SIGNATURES
 from .paths import GRADERS, MUTANTS, PACKAGE, REFERENCE
+from .sandbox import Zygote
 
 SUBMISSION_TIMEOUT_S = 600
 MAX_UNZIPPED_BYTES = 200 * 2**20
@@ -118,11 +119,12 @@ def catalogue():
     return tuple(sorted(tests, key=lambda t: order.index(t["group"]) if t["group"] in order else len(order)))
 
 
-def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout=None, groups=None):
+def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout=None, groups=None, zygote=None):
     """Grade one submission (a folder holding rnnlab/, or a zip of one).
 
     `timeout` bounds the whole grading run, `call_timeout` one call of student code;
-    `groups` (functions such as "rnn.rnn_forward") restricts grading, and the result, to those.
+    `groups` (functions such as "rnn.rnn_forward") restricts grading, and the result, to those;
+    `zygote` is the address of a sandbox.Zygote that forks the Keras worker.
     """
     path = Path(path)
     name = name or submission_name(path)
@@ -141,6 +143,7 @@ def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout
             results = tmp / "outcomes.json"
             extra = ["--rnnlab-call-timeout", str(call_timeout)] if call_timeout else []
             extra += ["--rnnlab-groups", ",".join(sorted(groups))] if groups else []
+            extra += ["--rnnlab-zygote", zygote] if zygote else []
             run = _run_graders(folder.resolve(), results, extra, timeout=timeout)
             if results.exists():
                 outcomes = {o["id"]: o for o in json.loads(results.read_text())}
@@ -178,15 +181,17 @@ def grade_batch(paths, jobs=1, on_result=None, call_timeout=None, groups=None, t
     """Grade many submissions, `jobs` at a time; call `on_result(result)` as each finishes.
 
     `groups` maps a path to the groups to grade it on (see grade_submission); others get all.
-    Returns the results in the order of `paths`.
+    Returns the results in the order of `paths`. The batch's Keras workers are forked from one
+    zygote, which imports TensorFlow once for all of them.
     """
     def grade(path):
         result = grade_submission(path, timeout=timeout, call_timeout=call_timeout,
-                                  groups=(groups or {}).get(path))
+                                  groups=(groups or {}).get(path), zygote=zygote)
         if on_result:
             on_result(result)
         return result
 
-    catalogue()  # once, before the threads start
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        return list(pool.map(grade, paths))
+    with Zygote() as zygote:  # it imports TensorFlow while the graders are collected
+        catalogue()  # once, before the threads start
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            return list(pool.map(grade, paths))

@@ -7,8 +7,9 @@ backward function. A crash, hang or exit in student code raises a `StudentError`
 costs only the call that caused it, and the next call starts a fresh worker. A function a call
 hung in is not run again: later calls that reach it fail at once instead of waiting again.
 
-Functions that return Keras objects run in a worker of their own, which imports TensorFlow as
-it starts (3-4 s): started early (`start_keras`), it does so while the numpy tests run.
+Functions that return Keras objects run in a worker of their own, with TensorFlow imported: forked
+from the batch's zygote (see sandbox.Zygote) in ~0.3 s, or else started early (`start_keras`), so
+that it imports TensorFlow (3-4 s) while the numpy tests run.
 """
 import contextlib
 import os
@@ -59,14 +60,15 @@ class _Worker:
     """One worker process, in a fresh folder with a copy of the package: the student's code sees
     nothing else. Only the package's Python files are copied: no links, no data, no caches."""
 
-    def __init__(self, source, lane):
-        """`lane` is "numpy" or "keras": Keras's worker imports TensorFlow as it starts."""
+    def __init__(self, source, lane, zygote=None):
+        """`lane` is "numpy" or "keras": Keras's worker imports TensorFlow as it starts, or is forked
+        from the `zygote` (its address) that has."""
         self.workdir = Path(tempfile.mkdtemp(prefix="rnnlab-worker-"))
         shutil.copytree(source, self.workdir / "rnnlab", symlinks=True,
                         ignore=lambda folder, names: [n for n in names if _skip(Path(folder) / n)])
         self.sandbox = Sandbox(self.workdir, lane)
         try:
-            self.process = self.sandbox.spawn()
+            self.process = self.sandbox.spawn(zygote)
         except BaseException:
             shutil.rmtree(self.workdir, ignore_errors=True)
             raise
@@ -77,7 +79,8 @@ class _Worker:
             os.killpg(self.process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-        self.process.wait()
+        with contextlib.suppress(subprocess.TimeoutExpired):  # a zygote that cannot say: kill_all is next
+            self.process.wait(timeout=10)
         for stream in (self.process.stdin, self.process.stdout):
             with contextlib.suppress(BrokenPipeError):  # a request the dead worker never read
                 stream.close()
@@ -106,6 +109,8 @@ class _Worker:
             code = self.process.wait(timeout=2)
         except subprocess.TimeoutExpired:
             return ""
+        if code is None:  # a forked worker whose zygote is gone
+            return ""
         if code < 0:
             return f" (killed by signal {signal.Signals(-code).name})"
         return f" (exit code {code})"
@@ -117,11 +122,13 @@ class StudentCode:
     Args:
         submission_dir: a folder that holds the student's `rnnlab/` package.
         timeout: seconds one call may take before the worker is killed.
+        zygote: the address of a zygote that forks Keras workers (see sandbox.Zygote), if any.
     """
 
-    def __init__(self, submission_dir, timeout=CALL_TIMEOUT_S):
+    def __init__(self, submission_dir, timeout=CALL_TIMEOUT_S, zygote=None):
         self.source = Path(submission_dir) / "rnnlab"
         self.timeout = timeout
+        self.zygote = zygote
         self.workers = {}  # lane -> its running _Worker
         self.imported = set()  # modules that were imported once: a later hang or crash is in a call
         self.failed_imports = {}  # module -> (what, detail): its import hung or crashed; not tried again
@@ -133,13 +140,14 @@ class StudentCode:
 
     def _worker(self, lane):
         if lane not in self.workers:
-            self.workers[lane] = _Worker(self.source, lane)
+            self.workers[lane] = _Worker(self.source, lane, self.zygote)
         return self.workers[lane]
 
     def start_keras(self):
         """Start the Keras functions' worker now, so that it imports TensorFlow while other
-        tests run instead of in the first Keras test."""
-        if self.source.is_dir():
+        tests run instead of in the first Keras test. A zygote forks it when it is needed: at
+        once, or once the zygote has imported TensorFlow itself, which must not hold up the tests."""
+        if self.source.is_dir() and not self.zygote:
             self._worker("keras")
 
     def _stop(self, lane):

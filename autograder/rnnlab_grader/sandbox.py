@@ -14,40 +14,23 @@ If the mount namespace cannot be made (a container without CAP_SYS_ADMIN), the w
 grader's user, with the limits above only (`rnnlab grade` warns once): a Python installation in a
 home folder would not be reachable by another user. Not root: no user switch either; see the
 threat model in the README.
+
+A batch's Keras workers are forked from a `Zygote` instead, which has imported TensorFlow once: they
+take the same steps (confine.py) after the fork, in the same mount namespace.
 """
-import ctypes
+import json
 import os
-import resource
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import sysconfig
+import tempfile
 from pathlib import Path
 
 from . import paths
-
-MEMORY_LIMIT_BYTES = 4 * 2**30   # TensorFlow's import needs ~1.5 GiB of address space
-CPU_LIMIT_S = 300
-FILE_SIZE_LIMIT_BYTES = 64 * 2**20
-MAX_PROCESSES = 512              # counts threads too (per user, so per submission): TensorFlow starts many
-MAX_OPEN_FILES = 256
-
-CLONE_NEWNS = 0x00020000
-MS_RDONLY, MS_BIND, MS_REC, MS_PRIVATE = 0x1, 0x1000, 0x4000, 0x40000
-
-_libc = ctypes.CDLL(None, use_errno=True)
-
-
-def _check(result, what):
-    if result != 0:
-        errno = ctypes.get_errno()
-        raise OSError(errno, f"{what}: {os.strerror(errno)}")
-
-
-def _mount(source, target, fstype, flags, options=None):
-    _check(_libc.mount(str(source).encode(), str(target).encode(), fstype and fstype.encode(),
-                       flags, options and options.encode()), f"mount {target}")
+from .confine import isolate, keep_niceness, limit
 
 
 def hidden_paths():
@@ -77,6 +60,33 @@ def unprivileged_user(lane):
     return uid, uid
 
 
+def _interpreter(folder, use_namespace):
+    """The Python executable and site-packages a sandboxed process runs with: those bound into
+    `folder` in its mount namespace, or the grader's own without one."""
+    if use_namespace:
+        version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+        return folder / ".python" / "bin" / version, folder / ".site"
+    return Path(getattr(sys, "_base_executable", sys.executable)), SITE_PACKAGES
+
+
+def _binds(folder):
+    """What a sandboxed process in `folder` needs bound into it: the Python installation and its
+    site-packages, which may live in a hidden folder or a home folder."""
+    (folder / ".python").mkdir()
+    (folder / ".site").mkdir()
+    return [(PYTHON_HOME, folder / ".python"), (SITE_PACKAGES, folder / ".site")]
+
+
+def _environment(home):
+    return {"PATH": "/usr/bin:/bin", "HOME": str(home), "PYTHONDONTWRITEBYTECODE": "1",
+            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+            "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
+
+
+PYTHON_HOME = Path(sys.base_prefix).resolve()
+SITE_PACKAGES = Path(sysconfig.get_paths()["purelib"]).resolve()
+
+
 class Sandbox:
     """A worker process for one submission, in `workdir` (which holds rnnlab/)."""
 
@@ -84,17 +94,13 @@ class Sandbox:
         self.workdir = Path(workdir)
         self.warm_up = LANES[lane]
         self.user = unprivileged_user(lane)
-        self.python_home = Path(sys.base_prefix).resolve()
-        self.site_packages = Path(sysconfig.get_paths()["purelib"]).resolve()
         self.use_namespace = self.user is not None
 
     def _prepare(self):
         """Copy the worker script in, make mount points, hand the folder to the worker's user."""
         shutil.copy(Path(__file__).with_name("worker.py"), self.workdir / "worker.py")
         (self.workdir / "home").mkdir()
-        if self.use_namespace:
-            (self.workdir / ".python").mkdir()
-            (self.workdir / ".site").mkdir()
+        self.binds = _binds(self.workdir) if self.use_namespace else []
         if self.user:
             for root, dirs, files in os.walk(self.workdir):
                 for name in [root, *(os.path.join(root, f) for f in dirs + files)]:
@@ -102,42 +108,31 @@ class Sandbox:
             os.chmod(self.workdir, 0o700)
 
     def command(self):
-        if self.use_namespace:
-            version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-            python, site = self.workdir / ".python" / "bin" / version, self.workdir / ".site"
-        else:
-            python, site = Path(getattr(sys, "_base_executable", sys.executable)), self.site_packages
+        python, site = _interpreter(self.workdir, self.use_namespace)
         return [str(python), "-I", "-S", str(self.workdir / "worker.py"), str(self.workdir), str(site), *self.warm_up]
 
     def _enter(self):
         """Runs in the child between fork and exec, still as root when a user switch is due."""
         keep_niceness()
         if self.use_namespace:
-            _check(_libc.unshare(CLONE_NEWNS), "unshare")
-            _mount("none", "/", None, MS_REC | MS_PRIVATE)
-            _mount(self.python_home, self.workdir / ".python", None, MS_BIND | MS_REC)
-            _mount(self.site_packages, self.workdir / ".site", None, MS_BIND | MS_REC)
-            for path in hidden_paths():
-                _mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=4k,mode=000")
-        limits = [(resource.RLIMIT_AS, MEMORY_LIMIT_BYTES), (resource.RLIMIT_CPU, CPU_LIMIT_S),
-                  (resource.RLIMIT_FSIZE, FILE_SIZE_LIMIT_BYTES), (resource.RLIMIT_CORE, 0),
-                  (resource.RLIMIT_NOFILE, MAX_OPEN_FILES)]
-        if self.user:
-            uid, gid = self.user
-            os.setgroups([])
-            os.setgid(gid)
-            os.setuid(uid)
-            limits.append((resource.RLIMIT_NPROC, MAX_PROCESSES))  # per user: only nobody's
-        for which, value in limits:
-            resource.setrlimit(which, (value, value))
+            isolate(self.binds, hidden_paths())
+        limit(self.user)
 
-    def spawn(self):
+    def spawn(self, zygote=None):
         """Start the worker, which first imports its lane's modules (see worker.main); falls
-        back to no namespace if the system refuses one."""
+        back to no namespace if the system refuses one.
+
+        Given the `zygote`'s address (see Zygote) and a lane with modules to import, the worker
+        is forked from it instead, with those modules already imported; if the zygote is gone,
+        the worker is started as above.
+        """
         self._prepare()
-        env = {"PATH": "/usr/bin:/bin", "HOME": str(self.workdir / "home"), "PYTHONDONTWRITEBYTECODE": "1",
-               "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-               "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
+        env = _environment(self.workdir / "home")
+        if zygote and self.warm_up:
+            try:
+                return ForkedWorker(zygote, self.workdir, self.user, env)
+            except (OSError, ValueError):
+                pass
         try:
             return self._popen(env)
         except subprocess.SubprocessError:
@@ -156,7 +151,6 @@ class Sandbox:
                                 stderr=subprocess.DEVNULL, cwd=self.workdir, env=env,
                                 start_new_session=True, preexec_fn=self._enter)
 
-
     def kill_all(self):
         """Kill every process left by the worker's user (children that escaped its process group)."""
         if not self.user:
@@ -172,22 +166,109 @@ class Sandbox:
         os.waitpid(pid, 0)
 
 
-def keep_niceness():
-    """Give a process that has just started a session the niceness it runs with. A new session
-    starts a new scheduling group (Linux autogroup) at nice 0, which would undo a `nice rnnlab
-    grade` for the student code it runs."""
-    niceness = os.nice(0)
-    if niceness > 0:
+class Zygote:
+    """A process that has imported the Keras lane's modules, and forks the Keras workers of a batch
+    (see zygote.py): each then starts in ~0.3 s instead of importing TensorFlow, 3-4 core-seconds,
+    once per submission. It lives in the mount namespace a worker would have, so that what it
+    imports stays reachable once the repository is hidden; its socket's folder is hidden from the
+    workers, and it serves only its own user.
+
+    `with Zygote() as address:` gives the address that `Sandbox.spawn` takes, or None if the
+    zygote could not be started (the workers then start as usual).
+    """
+
+    FILES = ("zygote.py", "worker.py", "confine.py")
+
+    def __enter__(self):
+        self.folder = Path(tempfile.mkdtemp(prefix="rnnlab-zygote-"))
+        os.chmod(self.folder, 0o755)  # the workers reach the Python bound here
+        for name in self.FILES:
+            shutil.copy(Path(__file__).with_name(name), self.folder / name)
+        (self.folder / "home").mkdir()
+        sockets = self.folder / "socket"
+        sockets.mkdir(mode=0o700)
+        address = str(sockets / "zygote")
+        use_namespace = os.geteuid() == 0
+        binds = _binds(self.folder) if use_namespace else []
+        python, site = _interpreter(self.folder, use_namespace)
+
+        def enter():
+            if use_namespace:
+                isolate(binds, [*hidden_paths(), sockets])
+
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
+            listener.bind(address)
+            listener.listen(64)
+            try:
+                self.process = subprocess.Popen(
+                    [str(python), "-I", "-S", str(self.folder / "zygote.py"), str(site), str(listener.fileno())],
+                    stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                    pass_fds=[listener.fileno()], cwd=self.folder, env=_environment(self.folder / "home"),
+                    start_new_session=True, preexec_fn=enter)
+            except (OSError, subprocess.SubprocessError):
+                self.process = None
+        # Only the zygote holds the listener now: once it is gone, asking it fails at once.
+        return address if self.process else None
+
+    def __exit__(self, *exc):
+        if self.process:
+            self.process.stdin.close()  # the zygote's signal to end
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class ForkedWorker:
+    """A worker forked by a zygote, as much of a subprocess.Popen as a worker's grader uses: pid,
+    stdin, stdout and wait(). The zygote reports how it ended (see zygote.py)."""
+
+    def __init__(self, address, workdir, user, env, timeout=60):
+        self.returncode = None
+        self.connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.connection.settimeout(timeout)  # the zygote may still be importing TensorFlow
+        requests, replies = os.pipe(), os.pipe()
         try:
-            fd = os.open("/proc/self/autogroup", os.O_WRONLY)
-        except OSError:  # no autogroups here: plain niceness applies
-            return
-        try:
-            os.write(fd, str(niceness).encode())
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
+            self.connection.connect(address)
+            request = {"workdir": str(workdir), "user": user, "niceness": os.nice(0), "env": env}
+            socket.send_fds(self.connection, [json.dumps(request).encode() + b"\n"], [requests[0], replies[1]])
+            self._received = b""
+            self.pid = self._message()["pid"]
+        except BaseException:
+            self.connection.close()
+            for fd in (*requests, *replies):
+                os.close(fd)
+            raise
+        os.close(requests[0])
+        os.close(replies[1])
+        self.stdin = open(requests[1], "wb")
+        self.stdout = open(replies[0], "rb")
+
+    def _message(self):
+        """The zygote's next message: one JSON line."""
+        while b"\n" not in self._received:
+            chunk = self.connection.recv(4096)
+            if not chunk:
+                raise EOFError("the zygote is gone")
+            self._received += chunk
+        line, self._received = self._received.split(b"\n", 1)
+        return json.loads(line)
+
+    def wait(self, timeout=None):
+        """The worker's exit code (negative: the signal that killed it), once it has ended;
+        None if the zygote is gone and cannot say."""
+        if self.returncode is None and self.connection.fileno() >= 0:
+            self.connection.settimeout(timeout)
+            try:
+                self.returncode = self._message()["exit"]
+            except (TimeoutError, socket.timeout):
+                raise subprocess.TimeoutExpired(f"worker {self.pid}", timeout) from None
+            except (OSError, EOFError, ValueError, KeyError):
+                pass
+            self.connection.close()  # the zygote then reaps the worker
+        return self.returncode
 
 
 _warned = set()
