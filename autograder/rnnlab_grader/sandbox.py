@@ -193,6 +193,7 @@ class Zygote:
         python, site = _interpreter(self.folder, use_namespace)
 
         def enter():
+            keep_niceness()
             if use_namespace:
                 isolate(binds, [*hidden_paths(), sockets])
 
@@ -211,13 +212,13 @@ class Zygote:
         return address if self.process else None
 
     def __exit__(self, *exc):
+        """End the zygote, which holds nothing of value once the batch's gradings are over (it may
+        still be importing TensorFlow). Were this process killed instead, the zygote's standard
+        input would close, and it would end by itself."""
         if self.process:
-            self.process.stdin.close()  # the zygote's signal to end
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            self.process.kill()
+            self.process.wait()
+            self.process.stdin.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
