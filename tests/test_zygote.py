@@ -40,6 +40,11 @@ def _probe():
                 seen["zygote reached"] = True
             except OSError:
                 pass
+    try:
+        os.kill(os.getppid(), 0)  # the zygote, or the grader
+        seen["parent signalled"] = True
+    except OSError:
+        pass
     return seen
 _seen = _probe()
 """ % str(REPO / "README.md")
@@ -67,7 +72,7 @@ def test_a_forked_keras_worker_has_tensorflow_and_nothing_of_the_zygote(tmp_path
     assert seen["sockets"] == []  # the zygote's listener and other graders' connections are closed
     assert seen["memory"] == MEMORY_LIMIT_BYTES
     if AS_ROOT:
-        assert "zygote reached" not in seen
+        assert "zygote reached" not in seen and "parent signalled" not in seen
         assert seen["uid"] >= 200_000
         assert seen["repository"] == "PermissionError"
         assert seen["zygotes found"] == 0  # its socket's folder is hidden

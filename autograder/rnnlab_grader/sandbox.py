@@ -131,7 +131,7 @@ class Sandbox:
         if zygote and self.warm_up:
             try:
                 return ForkedWorker(zygote, self.workdir, self.user, env)
-            except (OSError, ValueError):
+            except (OSError, ValueError, KeyError):  # a zygote gone, or one that said something else
                 pass
         try:
             return self._popen(env)
@@ -227,6 +227,8 @@ class ForkedWorker:
     stdin, stdout and wait(). The zygote reports how it ended (see zygote.py)."""
 
     def __init__(self, address, workdir, user, env, timeout=60):
+        """`timeout`: how long the zygote may take to answer, which it does once it has imported
+        TensorFlow (a few seconds, at the start of a batch)."""
         self.returncode = None
         self.connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.connection.settimeout(timeout)  # the zygote may still be importing TensorFlow
@@ -252,7 +254,7 @@ class ForkedWorker:
         while b"\n" not in self._received:
             chunk = self.connection.recv(4096)
             if not chunk:
-                raise EOFError("the zygote is gone")
+                raise ConnectionError("the zygote is gone")
             self._received += chunk
         line, self._received = self._received.split(b"\n", 1)
         return json.loads(line)
@@ -266,7 +268,7 @@ class ForkedWorker:
                 self.returncode = self._message()["exit"]
             except (TimeoutError, socket.timeout):
                 raise subprocess.TimeoutExpired(f"worker {self.pid}", timeout) from None
-            except (OSError, EOFError, ValueError, KeyError):
+            except (OSError, ValueError, KeyError):
                 pass
             self.connection.close()  # the zygote then reaps the worker
         return self.returncode
