@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from conftest import lost_groups, make_submission
-from rnnlab_grader import dependencies, engine, reference
+from rnnlab_grader import dependencies, engine, examples, reference
 from rnnlab_grader.proxy import StudentCode, StudentError
 
 
@@ -172,13 +172,21 @@ def test_bad_zips_score_zero_and_the_batch_goes_on(tmp_path, example_dir):
 
 @pytest.mark.skipif(not os.access("/proc/self/autogroup", os.W_OK), reason="no Linux autogroups to set here")
 def test_student_code_runs_as_nice_as_its_grader(tmp_path):
-    # The worker starts a session, hence a new autogroup at nice 0 unless the sandbox passes the
+    # A worker starts a session, hence a new autogroup at nice 0 unless the sandbox passes the
     # grader's niceness on (`nice rnnlab grade` would not slow the student code down otherwise).
+    # The Keras worker is forked from a zygote started at nice 0: it takes the grader's niceness too.
     submission = make_submission(tmp_path, "autogroup", "layers.py", "    shifted = a - np.max(",
                                  "    raise RuntimeError(open('/proc/self/autogroup').read().strip())\n"
                                  "    shifted = a - np.max(")
-    script = ("import os, sys\nfrom rnnlab_grader.proxy import StudentCode, StudentError\nos.nice(7)\n"
-              "with StudentCode(sys.argv[1]) as student:\n    try:\n        student.call('layers.softmax', [[1.0]])\n"
-              "    except StudentError as error:\n        print(error)\n")
+    examples.apply_patch(submission / "rnnlab", {
+        "name": "autograder_keras", "file": "keras_models.py", "find": "return_sequences=False):\n",
+        "replace": "return_sequences=False):\n    raise RuntimeError(open('/proc/self/autogroup').read().strip())\n"})
+    script = ("import os, sys\nfrom rnnlab_grader.proxy import StudentCode, StudentError\n"
+              "from rnnlab_grader.sandbox import Zygote\n"
+              "with Zygote() as zygote:\n    os.nice(7)\n    with StudentCode(sys.argv[1], zygote=zygote) as student:\n"
+              "        for call in [('layers.softmax', [[1.0]]), ('keras_models.recurrent_layer', 'gru', 4)]:\n"
+              "            try:\n                student.call(*call, keras_input_shape=(3, 2) if 'keras' in call[0] else None)\n"
+              "            except StudentError as error:\n                print(error)\n")
     run = subprocess.run([sys.executable, "-c", script, str(submission)], capture_output=True, text=True, check=True)
     assert re.search(r"softmax raised RuntimeError: /autogroup-\d+ nice 7 ", run.stdout), run.stdout
+    assert re.search(r"recurrent_layer raised RuntimeError: /autogroup-\d+ nice 7 ", run.stdout), run.stdout
