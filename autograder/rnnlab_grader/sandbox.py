@@ -60,6 +60,10 @@ def unprivileged_user(lane):
     return uid, uid
 
 
+PYTHON_HOME = Path(sys.base_prefix).resolve()
+SITE_PACKAGES = Path(sysconfig.get_paths()["purelib"]).resolve()
+
+
 def _interpreter(folder, use_namespace):
     """The Python executable and site-packages a sandboxed process runs with: those bound into
     `folder` in its mount namespace, or the grader's own without one."""
@@ -81,10 +85,6 @@ def _environment(home):
     return {"PATH": "/usr/bin:/bin", "HOME": str(home), "PYTHONDONTWRITEBYTECODE": "1",
             "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
             "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
-
-
-PYTHON_HOME = Path(sys.base_prefix).resolve()
-SITE_PACKAGES = Path(sysconfig.get_paths()["purelib"]).resolve()
 
 
 class Sandbox:
@@ -202,7 +202,8 @@ class Zygote:
             listener.listen(64)
             try:
                 self.process = subprocess.Popen(
-                    [str(python), "-I", "-S", str(self.folder / "zygote.py"), str(site), str(listener.fileno())],
+                    [str(python), "-I", "-S", str(self.folder / "zygote.py"), str(site), str(listener.fileno()),
+                     *LANES["keras"]],
                     stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                     pass_fds=[listener.fileno()], cwd=self.folder, env=_environment(self.folder / "home"),
                     start_new_session=True, preexec_fn=enter)

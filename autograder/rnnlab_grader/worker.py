@@ -395,13 +395,19 @@ def main(submission_dir, warm_up=()):
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
     os.dup2(2, 1)
     _answer_where_it_runs(replies)
-    for name in warm_up:
-        try:
-            importlib.import_module(name)
-        except Exception:  # the call that needs it will import it again and say what went wrong
-            pass
+    import_early(warm_up)
     sys.path.insert(0, submission_dir)
     serve(requests, replies)
+
+
+def import_early(modules):
+    """Import `modules` before any student code runs; one that fails is left for the call that
+    needs it, which imports it again and says what went wrong."""
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception:
+            pass
 
 
 if __name__ == "__main__":

@@ -1,13 +1,13 @@
 """A process that imports Keras once per batch and forks each submission's Keras worker from then on.
 
-Run as `python -I -S zygote.py SITE_PACKAGES LISTENER_FD` (see sandbox.Zygote), in the mount
+Run as `python -I -S zygote.py SITE_PACKAGES LISTENER_FD MODULE...` (see sandbox.Zygote), in the mount
 namespace a worker would have, from a folder that also holds worker.py and confine.py: like them it
 is self-contained, because the grading package is not reachable from here.
 
 A grading process asks for a worker over the listening socket: one JSON line with the worker's
 folder, user, niceness and environment, sent with the two pipe ends that become the worker's stdin
 and stdout. The zygote forks; the child takes the sandbox's steps (confine.py) and serves the grader
-(worker.main) with TensorFlow already imported, in ~0.3 s instead of 3-4 s. On the same connection
+(worker.main) with the MODULEs (keras: TensorFlow) already imported, in ~0.3 s instead of 3-4 s. On the same connection
 the zygote answers `{"pid": N}`, and `{"exit": CODE}` once the worker has ended (negative: killed
 by that signal), as Popen's returncode would. It reaps the worker when the grader closes the
 connection, and kills it first if it still runs: until then its pid cannot be reused.
@@ -148,5 +148,5 @@ def _send(connection, message):
 if __name__ == "__main__":
     listener = socket.socket(fileno=int(sys.argv[2]))
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
-    import keras  # noqa: E402,F401  (the point of it all: once, here)
+    worker.import_early(sys.argv[3:])  # the point of it all: once, here
     serve(listener)
