@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from machine import describe
-from rnnlab_grader import examples
+from rnnlab_grader.grading import examples
 from rnnlab_grader.paths import REPO, SOLUTIONS, STUDENT
 
 RNNLAB = str(Path(sys.executable).parent / "rnnlab")

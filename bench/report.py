@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from machine import describe
-from rnnlab_grader import analysis, html_report, report
+from rnnlab_grader.reports import analysis, gradebook, html_report
 
 
 
@@ -27,7 +27,7 @@ def build(out_dir):
     times["analysis"] = time.perf_counter() - started - times["read"]
     page = html_report.render(found)
     times["html"] = time.perf_counter() - started - times["read"] - times["analysis"]
-    report.write_atomically(Path(out_dir) / "report.html", page)
+    gradebook.write_atomically(Path(out_dir) / "report.html", page)
     times["total"] = time.perf_counter() - started
     return times, len(page.encode())
 

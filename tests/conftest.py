@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from rnnlab_grader import examples, release
-from rnnlab_grader.confine import keep_niceness
-from rnnlab_grader.mutants import affected_groups, lost_groups  # noqa: F401 (tests import it from here)
+from rnnlab_grader.grading import examples
+from rnnlab_grader.release import build
+from rnnlab_grader.isolation.confine import keep_niceness
+from rnnlab_grader.grading.mutants import affected_groups, lost_groups  # noqa: F401 (tests import it from here)
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +27,7 @@ def example_dir(tmp_path_factory):
 def fresh_release(tmp_path_factory):
     """The release built from the sources into a temporary folder, once (not proven)."""
     root = tmp_path_factory.mktemp("release")
-    return release.build(root / "student", dist=root / "dist")
+    return build.build(root / "student", dist=root / "dist")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -9,8 +9,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from rnnlab_grader import engine, examples
-from rnnlab_grader.mutants import affected_groups
+from rnnlab_grader.grading import engine, examples
+from rnnlab_grader.grading.mutants import affected_groups
 
 # Starved by the tests in front, a call can wait long on the wall clock: the corpus has no
 # endless loop, so these limits only stop a grading that is stuck for good.

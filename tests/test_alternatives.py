@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from rnnlab_grader import dependencies, engine
+from rnnlab_grader.grading import dependencies, engine
 from rnnlab_grader.paths import SOLUTIONS
 
 ALTERNATIVES = Path(__file__).resolve().parent / "alternatives"

@@ -3,10 +3,10 @@
 never diagnosed. The words contain no reference code."""
 import pytest
 
-from rnnlab_grader import examples
-from rnnlab_grader.mutants import Row, diagnoses, matrix_lines, summary
+from rnnlab_grader.grading import examples
+from rnnlab_grader.grading.mutants import Row, diagnoses, matrix_lines, summary
 from rnnlab_grader.paths import SOLUTIONS
-from rnnlab_grader.release import split_solutions
+from rnnlab_grader.release.build import split_solutions
 
 KNOWN = [m for m in examples.mutants() if m.get("feedback")]
 

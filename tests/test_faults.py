@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from conftest import lost_groups, make_submission
-from rnnlab_grader import dependencies, engine, examples, reference
-from rnnlab_grader.proxy import StudentCode, StudentError
+from rnnlab_grader import reference
+from rnnlab_grader.grading import dependencies, engine, examples
+from rnnlab_grader.isolation.proxy import StudentCode, StudentError
 
 
 def outputs(result, group):
@@ -181,8 +182,8 @@ def test_student_code_runs_as_nice_as_its_grader(tmp_path):
     examples.apply_patch(submission / "rnnlab", {
         "name": "autograder_keras", "file": "keras_models.py", "find": "return_sequences=False):\n",
         "replace": "return_sequences=False):\n    raise RuntimeError(open('/proc/self/autogroup').read().strip())\n"})
-    script = ("import os, sys\nfrom rnnlab_grader.proxy import StudentCode, StudentError\n"
-              "from rnnlab_grader.sandbox import Zygote\n"
+    script = ("import os, sys\nfrom rnnlab_grader.isolation.proxy import StudentCode, StudentError\n"
+              "from rnnlab_grader.isolation.sandbox import Zygote\n"
               "with Zygote() as zygote:\n    os.nice(7)\n    with StudentCode(sys.argv[1], zygote=zygote) as student:\n"
               "        for call in [('layers.softmax', [[1.0]]), ('keras_models.recurrent_layer', 'gru', 4)]:\n"
               "            try:\n                student.call(*call, keras_input_shape=(3, 2) if 'keras' in call[0] else None)\n"

@@ -5,7 +5,8 @@ import sys
 import numpy as np
 import pytest
 
-from rnnlab_grader import engine, reference
+from rnnlab_grader import reference
+from rnnlab_grader.grading import engine
 from rnnlab_grader.paths import GRADERS
 
 

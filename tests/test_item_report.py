@@ -6,7 +6,9 @@ import subprocess
 
 import pytest
 
-from rnnlab_grader import analysis, cli, engine, examples, html_report, report
+from rnnlab_grader import cli
+from rnnlab_grader.grading import engine, examples
+from rnnlab_grader.reports import analysis, gradebook, html_report
 
 # ---------------------------------------------------------------------------
 # A small batch by hand: three groups in two sessions, four submissions.
@@ -108,15 +110,15 @@ def test_sessions_come_from_the_master_notebooks():
 
 def test_grading_seconds_go_beside_the_key_not_into_the_results(tmp_path):
     graded = {**hand_built()[1], "seconds": 12.5}
-    report.write_result(tmp_path, graded, "key-1")
+    gradebook.write_result(tmp_path, graded, "key-1")
     assert "seconds" not in json.loads((tmp_path / "b.json").read_text())
-    assert (tmp_path / report.STATE / "b.seconds").read_text() == "12.5\n"
-    assert report.finished_result(tmp_path, "b", "key-1") == {
+    assert (tmp_path / gradebook.STATE / "b.seconds").read_text() == "12.5\n"
+    assert gradebook.finished_result(tmp_path, "b", "key-1") == {
         key: value for key, value in graded.items() if key != "seconds"}
     (loaded,) = analysis.load_results(tmp_path)
     assert loaded == graded
-    report.write_result(tmp_path, {**graded, "seconds": None}, "key-2")  # no time: no stale one either
-    assert not (tmp_path / report.STATE / "b.seconds").exists()
+    gradebook.write_result(tmp_path, {**graded, "seconds": None}, "key-2")  # no time: no stale one either
+    assert not (tmp_path / gradebook.STATE / "b.seconds").exists()
     assert analysis.load_results(tmp_path)[0]["seconds"] is None
 
 
@@ -144,7 +146,7 @@ def test_a_synthetic_batch_is_deterministic_and_follows_the_corpus():
         assert len(drawn) <= analysis.MAX_MISTAKES
         assert diagnosed == {m for m in drawn if corpus[m].get("feedback")}  # as the diagnoser would
         lost = {g for m in drawn for g in corpus[m]["loses"]}
-        assert lost == {g for g, (score, most) in report.group_scores(result).items() if score < most}
+        assert lost == {g for g, (score, most) in engine.group_scores(result).items() if score < most}
         assert result["score"] == result["max_score"] - sum(points[g] for g in lost)
     assert 0 < sum(r["score"] == r["max_score"] for r in batch) < len(batch)
 
@@ -159,7 +161,7 @@ def test_a_synthetic_batch_on_disk_reads_back_and_never_replaces_graded_results(
 
     analysis.write_synthetic(tmp_path / "a", 3, seed=2)  # replaces the earlier synthetic batch
     assert len(analysis.load_results(tmp_path / "a")) == 3
-    report.write_result(tmp_path / "a", {**written[0], "name": "student"}, "a-real-key")
+    gradebook.write_result(tmp_path / "a", {**written[0], "name": "student"}, "a-real-key")
     with pytest.raises(ValueError, match="holds graded results"):
         analysis.write_synthetic(tmp_path / "a", 3, seed=2)
 

@@ -12,10 +12,11 @@ import numpy as np
 import pytest
 
 from conftest import lost_groups
-from rnnlab_grader import examples, worker
+from rnnlab_grader.grading import examples
+from rnnlab_grader.isolation import worker
 from rnnlab_grader.reference import load_package
 from rnnlab_grader.contract import signature
-from rnnlab_grader.mutants import Row, affected_groups, matrix_lines, summary
+from rnnlab_grader.grading.mutants import Row, affected_groups, matrix_lines, summary
 from rnnlab_grader.paths import GRADERS, SOLUTIONS
 
 sys.path.insert(0, str(GRADERS))
@@ -25,7 +26,7 @@ MUTANTS = examples.mutants()
 
 
 def test_the_corpus_is_large_and_covers_every_graded_function():
-    from rnnlab_grader import engine
+    from rnnlab_grader.grading import engine
     graded = {t["group"] for t in engine.catalogue()}
     declared = {g for m in MUTANTS for g in m["loses"]}
     assert len(MUTANTS) >= 80
@@ -144,7 +145,7 @@ def test_each_mutant_changes_behaviour(mutant, reference, tmp_path):
 
 
 def test_a_mutant_is_graded_on_the_tests_its_change_can_reach():
-    from rnnlab_grader import dependencies
+    from rnnlab_grader.grading import dependencies
     step = {"name": "m", "file": "rnn.py", "find": "h_next = np.tanh(x @ Wx + h_prev @ Wh + b)", "replace": ""}
     assert dependencies.patched_names(step) == {"rnn.rnn_step_forward"}
     groups = dependencies.affected_groups({"rnn.rnn_step_forward"})

@@ -10,7 +10,7 @@ import nbformat
 import yaml
 import pytest
 
-from rnnlab_grader import engine
+from rnnlab_grader.grading import engine
 from rnnlab_grader.paths import ASSIGNMENTS, STUDENT
 
 MASTERS = sorted(ASSIGNMENTS.glob("*.ipynb"))

@@ -16,7 +16,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from rnnlab_grader import engine, examples
+from rnnlab_grader.grading import engine, examples
 from rnnlab_grader.otter_plugin import scores_by_question
 from rnnlab_grader.paths import SOLUTIONS
 

@@ -13,9 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from rnnlab_grader import examples
+from rnnlab_grader.grading import examples
 from rnnlab_grader.paths import SOLUTIONS
-from rnnlab_grader.release import _run_public_tests
+from rnnlab_grader.release.build import _run_public_tests
 
 PUBLIC_TESTS = SOLUTIONS / "tests"
 OPENINGS = ("Your ", "With reverse")  # how the corpus' feedback texts begin

@@ -2,7 +2,7 @@
 import re
 
 from rnnlab_grader.paths import SOLUTIONS, STUDENT
-from rnnlab_grader.release import _run_public_tests
+from rnnlab_grader.release.build import _run_public_tests
 
 
 def counts(run):

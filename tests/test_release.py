@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from conftest import make_submission
-from rnnlab_grader import release
+from rnnlab_grader.release import build
 from rnnlab_grader.paths import SOLUTIONS, STUDENT
 
 
@@ -34,7 +34,7 @@ def test_stubs_keep_signatures_and_docstrings_but_no_solution(fresh):
 
 
 def test_fresh_release_proves_itself(fresh):
-    release.prove(fresh)
+    build.prove(fresh)
     assert fresh.proofs["reference"][0] == fresh.proofs["reference"][1] > 0
     assert fresh.proofs["stubs"][0] == 0
 
@@ -48,22 +48,22 @@ def test_a_leaked_solution_line_is_caught(fresh, tmp_path):
     leaky = copy_release(fresh, tmp_path)
     with open(leaky.out / "rnnlab" / "rnn.py", "a") as stream:
         stream.write("    da = dh_next * (1 - cache[\"h_next\"] ** 2)\n")
-    with pytest.raises(release.ReleaseError, match="rnn.py"):
-        release.prove(leaky)
+    with pytest.raises(build.ReleaseError, match="rnn.py"):
+        build.prove(leaky)
 
 
 def test_leaked_hidden_grader_text_is_caught(fresh, tmp_path):
     leaky = copy_release(fresh, tmp_path)
     (leaky.out / "tests" / "test_extra.py").write_text(
         'Case("rnn.rnn_forward", rnn, dims("N=3 T=5 D=4 H=6")),\n')
-    with pytest.raises(release.ReleaseError, match="test_extra.py"):
-        release.prove(leaky)
+    with pytest.raises(build.ReleaseError, match="test_extra.py"):
+        build.prove(leaky)
 
 
 def test_a_wrong_reference_stops_the_release(fresh, tmp_path):
     wrong = make_submission(tmp_path, "wrong", "rnn.py", "return h, step_caches", "return h * 2, step_caches")
-    with pytest.raises(release.ReleaseError, match="the reference does not score full marks"):
-        release.prove(fresh, reference_dir=wrong)
+    with pytest.raises(build.ReleaseError, match="the reference does not score full marks"):
+        build.prove(fresh, reference_dir=wrong)
 
 
 def test_stubs_that_score_stop_the_release(fresh, tmp_path):
@@ -72,5 +72,5 @@ def test_stubs_that_score_stop_the_release(fresh, tmp_path):
               if "SOLUTION" not in line]
     (scoring.out / "rnnlab" / "layers.py").write_text("".join(solved))
     scoring.solution_lines = set()  # only the score proof is under test here
-    with pytest.raises(release.ReleaseError, match="the stubs score points"):
-        release.prove(scoring)
+    with pytest.raises(build.ReleaseError, match="the stubs score points"):
+        build.prove(scoring)

@@ -2,8 +2,9 @@
 import csv
 import json
 
-from rnnlab_grader import cli, report
-from rnnlab_grader.engine import catalogue
+from rnnlab_grader import cli
+from rnnlab_grader.reports import gradebook
+from rnnlab_grader.grading.engine import catalogue
 
 
 def test_grade_command_writes_results_and_gradebook_deterministically(example_dir, tmp_path):
@@ -52,7 +53,7 @@ def test_a_killed_batch_resumes_to_the_same_gradebook_without_regrading(example_
                              start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     # A result is finished once its key is written (after <name>.json): the kill may fall between
     # the two, and that result is rightly graded again.
-    keys = tmp_path / "resumed" / report.STATE
+    keys = tmp_path / "resumed" / gradebook.STATE
     deadline = time.monotonic() + 120
     while len(list(keys.glob("*.key"))) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)

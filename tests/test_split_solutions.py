@@ -1,7 +1,7 @@
 """Stubs are made from the reference by replacing solution regions."""
 import pytest
 
-from rnnlab_grader.release import ReleaseError, split_solutions
+from rnnlab_grader.release.build import ReleaseError, split_solutions
 
 SOURCE = '''def area(r):
     """pi r^2"""

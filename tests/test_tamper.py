@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from rnnlab_grader import dependencies, engine
+from rnnlab_grader.grading import dependencies, engine
 from rnnlab_grader.paths import GRADERS, REPO, SOLUTIONS, STUDENT
 
 ALL = "all"

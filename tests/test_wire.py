@@ -4,7 +4,7 @@ import io
 import numpy as np
 import pytest
 
-from rnnlab_grader.worker import Handle, Step, read_frame, write_frame
+from rnnlab_grader.isolation.worker import Handle, Step, read_frame, write_frame
 
 
 def roundtrip(value):
@@ -51,7 +51,7 @@ def test_delegation_restores_a_dispatch_tuple_patched_twice():
     """CELLS["rnn"] = (rnn_forward, rnn_backward) is patched once per function when both are
     delegated together; the student's own functions must both come back afterwards."""
     from rnnlab_grader.paths import SOLUTIONS
-    from rnnlab_grader.proxy import StudentCode
+    from rnnlab_grader.isolation.proxy import StudentCode
 
     rng = np.random.default_rng(0)
     params = {"Wx": rng.normal(size=(2, 3)), "Wh": rng.normal(size=(3, 3)), "b": rng.normal(size=3)}
@@ -66,7 +66,7 @@ def test_delegation_restores_a_dispatch_tuple_patched_twice():
 def test_a_delegated_function_takes_keyword_arguments():
     """next_token_probs calls softmax(scaled, axis=1): the stand-in must pass `axis` on."""
     from rnnlab_grader.paths import SOLUTIONS
-    from rnnlab_grader.proxy import StudentCode
+    from rnnlab_grader.isolation.proxy import StudentCode
 
     logits = np.random.default_rng(0).normal(size=(3, 5))
     with StudentCode(SOLUTIONS) as student:

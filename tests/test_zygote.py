@@ -5,11 +5,11 @@ import time
 import pytest
 
 from conftest import make_submission
-from rnnlab_grader import engine
-from rnnlab_grader.confine import MEMORY_LIMIT_BYTES
+from rnnlab_grader.grading import engine
+from rnnlab_grader.isolation.confine import MEMORY_LIMIT_BYTES
 from rnnlab_grader.paths import REPO
-from rnnlab_grader.proxy import StudentCode, StudentError
-from rnnlab_grader.sandbox import Zygote
+from rnnlab_grader.isolation.proxy import StudentCode, StudentError
+from rnnlab_grader.isolation.sandbox import Zygote
 
 GRU_LAYER = ("keras_models.recurrent_layer", "gru", 4, False, "concat", True)
 AS_ROOT = os.geteuid() == 0

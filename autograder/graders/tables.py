@@ -7,8 +7,8 @@ arguments; `g.randn("NTD")` is an (N, T, D) array, `g.weights("DH")` is scaled b
 import numpy as np
 
 from rnnlab_grader import reference
-from rnnlab_grader.checks import Case, Training
-from rnnlab_grader.worker import Step
+from rnnlab_grader.grading.checks import Case, Training
+from rnnlab_grader.isolation import Step
 
 
 def dims(spec):

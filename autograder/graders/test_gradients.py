@@ -1,6 +1,6 @@
 """Backward functions give the right gradients (the reference's, or those of the student's own forward)."""
 from conftest import graded
-from rnnlab_grader.checks import charged_once, check_gradient
+from rnnlab_grader.grading.checks import charged_once, check_gradient
 from tables import GRADIENTS
 
 

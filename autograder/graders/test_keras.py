@@ -6,7 +6,7 @@ tests need no TensorFlow in the grading process.
 import pytest
 
 from keras_fixtures import CONV_CASES, FORWARD_CASES, forward_function, load_counts, load_fixture
-from rnnlab_grader.checks import Case, charged_once, check_exact, check_keras
+from rnnlab_grader.grading.checks import Case, charged_once, check_exact, check_keras
 
 # Keras computes in float32; an independent float32 implementation differs by < 3e-7 here
 # (measured), while a wrong gate order, bias or time direction errs by more than 1e-2.

@@ -6,7 +6,7 @@ the expected parameter counts are the ones Keras reported (fixtures/keras_counts
 import pytest
 
 from keras_fixtures import KERAS_LAYER, load_counts
-from rnnlab_grader.checks import check_keras_model
+from rnnlab_grader.grading.checks import check_keras_model
 
 COUNTS = {row[:4]: row[4] for row in load_counts()}
 

@@ -1,7 +1,7 @@
 """Short training runs: the student's loss and gradients train the model to a stated accuracy."""
 import pytest
 
-from rnnlab_grader.checks import charged_once, check_training
+from rnnlab_grader.grading.checks import charged_once, check_training
 from tables import TRAINING
 
 

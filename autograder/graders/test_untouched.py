@@ -1,6 +1,6 @@
 """Inputs are never modified in place: the grader's arrays are as it passed them after the call."""
 from conftest import graded
-from rnnlab_grader.checks import charged_once, check_untouched
+from rnnlab_grader.grading.checks import charged_once, check_untouched
 from tables import UNTOUCHED
 
 

@@ -1,6 +1,6 @@
 """Outputs equal the reference's on random inputs of several shapes and dtypes."""
 from conftest import graded
-from rnnlab_grader.checks import charged_once, check_values
+from rnnlab_grader.grading.checks import charged_once, check_values
 from tables import VALUES
 
 

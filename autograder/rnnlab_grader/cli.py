@@ -8,20 +8,21 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import Progress
 
-from . import engine, examples, mutants, report
+from .grading import engine, examples, mutants
+from .reports import gradebook
 from .paths import DIST, STUDENT
 
 
 def cmd_release(args):
-    from . import release  # nbformat's schema checker takes 1.4 s to import: only for this command
+    from .release import build  # nbformat's schema checker takes 1.4 s to import: only for this command
     console = Console(stderr=True)
     started = time.perf_counter()
-    built = release.build(args.out, dist=args.dist)
+    built = build.build(args.out, dist=args.dist)
     console.print(f"wrote {len(built.files)} files to {built.out}, {len(built.zips)} otter autograder zips to {args.dist}")
     if not args.no_prove:
         try:
-            release.prove(built)
-        except release.ReleaseError as error:
+            build.prove(built)
+        except build.ReleaseError as error:
             console.print(f"[bold red]release NOT fit to hand out[/]: {error}")
             return 1
         for who, (score, max_score) in built.proofs.items():
@@ -41,7 +42,7 @@ def cmd_grade(args):
     started = time.perf_counter()
     keys = {name: engine.grading_key(path) for name, path in zip(names, args.submissions)}
     # Resuming: a submission whose result was written for the same content and graders is kept.
-    results = {name: report.finished_result(args.out, name, keys[name]) for name in names}
+    results = {name: gradebook.finished_result(args.out, name, keys[name]) for name in names}
     todo = [path for name, path in zip(names, args.submissions) if results[name] is None]
     if len(todo) < len(names):
         console.print(f"kept {len(names) - len(todo)} results already in {args.out}/ (same submissions, same graders)")
@@ -49,15 +50,15 @@ def cmd_grade(args):
         task = progress.add_task("grading", total=len(todo))
 
         def done(result):
-            report.write_result(args.out, result, keys[result["name"]])
+            gradebook.write_result(args.out, result, keys[result["name"]])
             progress.advance(task)
             if not console.is_terminal:
                 console.print(f"graded {result['name']}: {result['score']:g}/{result['max_score']:g}")
 
         for result in engine.grade_batch(todo, jobs=args.jobs, on_result=done):
             results[result["name"]] = result
-    report.write_gradebook(args.out, results.values())
-    report.print_gradebook(list(results.values()), Console())
+    gradebook.write_gradebook(args.out, results.values())
+    gradebook.print_gradebook(list(results.values()), Console())
     console.print(f"graded {len(todo)} submissions in {time.perf_counter() - started:.1f} s "
                   f"(-j {args.jobs}); results in {args.out}/")
     return 0
@@ -85,7 +86,7 @@ def cmd_mutants(args):
 
 
 def cmd_report(args):
-    from . import analysis, html_report  # matplotlib: only for this command
+    from .reports import analysis, html_report  # matplotlib: only for this command
 
     console = Console(stderr=True)
     started = time.perf_counter()
@@ -104,8 +105,8 @@ def cmd_report(args):
         return 2
     item_analysis = analysis.item_analysis(results)
     page = args.html or args.dir / "report.html"
-    report.write_atomically(page, html_report.render(item_analysis))
-    report.print_item_summary(item_analysis, Console())
+    gradebook.write_atomically(page, html_report.render(item_analysis))
+    gradebook.print_item_summary(item_analysis, Console())
     console.print(f"report of {len(results)} submissions written to {page} in {time.perf_counter() - started:.1f} s")
     return 0
 

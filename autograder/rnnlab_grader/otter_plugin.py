@@ -28,7 +28,8 @@ from otter.plugins import AbstractOtterPlugin
 from otter.test_files.abstract_test import TestCase, TestCaseResult
 from otter.test_files.exception_test import ExceptionTestFile
 
-from . import engine, report
+from .grading import engine
+from .reports import gradebook
 
 
 def question_result(question, tests):
@@ -48,7 +49,7 @@ def question_result(question, tests):
 
 def scores_by_question(result, questions):
     """question -> (score, max_score) for an rnnlab result and a question -> groups mapping."""
-    by_group = report.group_scores(result)
+    by_group = engine.group_scores(result)
     totals = {}
     for question, groups in questions.items():
         parts = [by_group[g] for g in groups if g in by_group]

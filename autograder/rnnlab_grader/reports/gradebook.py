@@ -17,6 +17,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ..grading.engine import group_scores
+
 
 def write_atomically(path, text):
     path = Path(path)
@@ -58,15 +60,6 @@ def finished_result(out_dir, name, key):
         return None
     result = json.loads(result_file.read_text())
     return {"name": name, "max_score": sum(t["max_score"] for t in result["tests"]), **result}
-
-
-def group_scores(result):
-    """group -> (score, max_score), groups in the order their tests come."""
-    groups = {}
-    for test in result["tests"]:
-        score, max_score = groups.get(test["extra_data"]["group"], (0, 0))
-        groups[test["extra_data"]["group"]] = (score + test["score"], max_score + test["max_score"])
-    return groups
 
 
 def gradebook_csv(results):

@@ -14,7 +14,7 @@ import ast
 import functools
 from pathlib import Path
 
-from .paths import SOLUTIONS
+from ..paths import SOLUTIONS
 
 PACKAGE = SOLUTIONS / "rnnlab"
 
@@ -121,7 +121,7 @@ def graded_functions():
     import sys
 
     from . import engine
-    from .paths import GRADERS
+    from ..paths import GRADERS
 
     sys.path.insert(0, str(GRADERS))
     import tables  # the graders' declared cases

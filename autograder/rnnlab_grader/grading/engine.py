@@ -1,7 +1,7 @@
 """Grade submissions: a folder or zip in, a Gradescope-style result (a plain dict) out.
 
 Each submission is graded by one run of the hidden graders in its own pytest process,
-which reaches the student's code only through a worker process (proxy.py). The result:
+which reaches the student's code only through a worker process (isolation/proxy.py). The result:
 
     {"name", "score", "max_score", "output", "seconds",
      "tests": [{"name", "score", "max_score", "output", "visibility",
@@ -22,9 +22,9 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .contract import SIGNATURES
-from .paths import GRADERS, MUTANTS, PACKAGE, REFERENCE
-from .sandbox import Zygote
+from ..contract import SIGNATURES
+from ..paths import GRADERS, MUTANTS, PACKAGE, REFERENCE
+from ..isolation import Zygote
 
 SUBMISSION_TIMEOUT_S = 600
 MAX_UNZIPPED_BYTES = 200 * 2**20
@@ -195,3 +195,12 @@ def grade_batch(paths, jobs=1, on_result=None, call_timeout=None, groups=None, t
         catalogue()  # once, before the threads start
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             return list(pool.map(grade, paths))
+
+
+def group_scores(result):
+    """group -> (score, max_score), groups in the order their tests come."""
+    groups = {}
+    for test in result["tests"]:
+        score, max_score = groups.get(test["extra_data"]["group"], (0, 0))
+        groups[test["extra_data"]["group"]] = (score + test["score"], max_score + test["max_score"])
+    return groups

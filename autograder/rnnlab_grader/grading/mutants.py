@@ -9,7 +9,8 @@ data out; `print_matrix` is the only part that draws.
 from dataclasses import dataclass
 
 from . import dependencies, engine, examples
-from .report import group_scores
+from .engine import group_scores
+
 
 
 @dataclass

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import diagnose, reference
-from .contract import USES, signature
-from .proxy import StudentError
-from .worker import STEPS, Step
+from .. import reference
+from . import diagnose
+from ..contract import USES, signature
+from ..isolation import STEPS, Step, StudentError
 
 # float64: independent correct implementations (other summation order, einsum, explicit
 # loops) agree to ~1e-14 on these sizes; every mistake we know of errs by > 1e-3.

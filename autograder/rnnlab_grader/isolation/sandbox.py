@@ -29,7 +29,7 @@ import sysconfig
 import tempfile
 from pathlib import Path
 
-from . import paths
+from .. import paths
 from .confine import isolate, keep_niceness, limit
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-from .paths import GRADERS, MUTANTS, PACKAGE, REFERENCE
+from ..paths import GRADERS, MUTANTS, PACKAGE, REFERENCE
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # zip entries carry no build time
 

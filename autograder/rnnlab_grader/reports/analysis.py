@@ -19,8 +19,9 @@ from pathlib import Path
 
 import yaml
 
-from . import diagnose, engine, examples, report
-from .paths import ASSIGNMENTS
+from ..grading import diagnose, engine, examples
+from . import gradebook
+from ..paths import ASSIGNMENTS
 
 # ---------------------------------------------------------------------------
 # Reading a results folder
@@ -29,14 +30,14 @@ from .paths import ASSIGNMENTS
 def load_results(out_dir):
     """The results in a folder `rnnlab grade` wrote, sorted by name:
     [{"name", "score", "max_score", "output", "tests", "seconds"}], with seconds None when the
-    grading time was not recorded (.rnnlab-keys/<name>.seconds, see report.write_result)."""
+    grading time was not recorded (.rnnlab-keys/<name>.seconds, see gradebook.write_result)."""
     out_dir = Path(out_dir)
     results = []
     for path in sorted(out_dir.glob("*.json")):
         result = json.loads(path.read_text())
         if not isinstance(result, dict) or "tests" not in result:
             continue  # not a results.json
-        seconds_file = out_dir / report.STATE / f"{path.stem}.seconds"
+        seconds_file = out_dir / gradebook.STATE / f"{path.stem}.seconds"
         seconds = float(seconds_file.read_text()) if seconds_file.exists() else None
         results.append({"name": path.stem, "score": result["score"],
                         "max_score": sum(t["max_score"] for t in result["tests"]),
@@ -171,7 +172,7 @@ def session_of(course_sessions):
 
 def question_rows(scores, course_sessions):
     """One row a test group, in the order of the tests: {"group", "module", "session",
-    "max_score", **marks}; `scores` holds report.group_scores of each result."""
+    "max_score", **marks}; `scores` holds engine.group_scores of each result."""
     where = session_of(course_sessions)
     rows = []
     for group in _groups_in_order(scores):
@@ -272,7 +273,7 @@ def item_analysis(results, course_sessions=None):
     course_sessions = sessions() if course_sessions is None else course_sessions
     graded = [r for r in results if not is_problem(r)] or results  # all failed: their zeros, not nothing
     max_score = max((r["max_score"] for r in results), default=0)
-    scores = [report.group_scores(r) for r in results]  # once: the slow part for large batches
+    scores = [engine.group_scores(r) for r in results]  # once: the slow part for large batches
     graded_scores = [s for r, s in zip(results, scores) if not is_problem(r)] or scores
     return {
         "submissions": len(results),
@@ -377,16 +378,16 @@ def write_synthetic(out_dir, n, seed=0):
         raise ValueError(f"{out_dir} holds graded results ({', '.join(sorted(real)[:3])} ...); "
                          f"write a synthetic batch into a new folder")
     for name in earlier:
-        for path in (out_dir / f"{name}.json", out_dir / report.STATE / f"{name}.key",
-                     out_dir / report.STATE / f"{name}.seconds"):
+        for path in (out_dir / f"{name}.json", out_dir / gradebook.STATE / f"{name}.key",
+                     out_dir / gradebook.STATE / f"{name}.seconds"):
             path.unlink(missing_ok=True)
     results = synthetic_results(n, seed)
     for result in results:
-        report.write_result(out_dir, result, SYNTHETIC_KEY.format(seed=seed))
-    report.write_gradebook(out_dir, results)
+        gradebook.write_result(out_dir, result, SYNTHETIC_KEY.format(seed=seed))
+    gradebook.write_gradebook(out_dir, results)
     return results
 
 
 def _is_synthetic(out_dir, name):
-    key_file = Path(out_dir) / report.STATE / f"{name}.key"
+    key_file = Path(out_dir) / gradebook.STATE / f"{name}.key"
     return key_file.exists() and key_file.read_text().startswith("synthetic-seed-")

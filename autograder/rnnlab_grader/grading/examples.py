@@ -8,7 +8,7 @@ import tomllib
 import zipfile
 from pathlib import Path
 
-from .paths import MUTANTS, SOLUTIONS, STUDENT
+from ..paths import MUTANTS, SOLUTIONS, STUDENT
 
 
 def mutants(corpus=MUTANTS, demo_only=False):

@@ -23,8 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import reference, worker
-from .contract import signature
+from .. import reference
+from . import worker
+from ..contract import signature
 from .sandbox import Sandbox
 
 CALL_TIMEOUT_S = 20.0

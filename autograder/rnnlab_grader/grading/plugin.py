@@ -1,6 +1,6 @@
 """A pytest plugin that turns a run of the hidden graders into per-test results.
 
-Loaded with `-p rnnlab_grader.plugin`. It provides the `student` fixture (the submission,
+Loaded with `-p rnnlab_grader.grading.plugin`. It provides the `student` fixture (the submission,
 reachable only through a worker process) and writes one JSON list of outcomes:
 
     [{"id", "name", "group", "points", "passed", "output", "diagnosis"}, ...]
@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from .checks import GradingFailure
-from .contract import signature
-from .proxy import CALL_TIMEOUT_S, StudentCode
+from ..contract import signature
+from ..isolation import CALL_TIMEOUT_S, StudentCode
 
 
 def pytest_addoption(parser):

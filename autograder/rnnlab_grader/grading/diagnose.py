@@ -17,8 +17,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from . import dependencies, examples, reference
-from .paths import MUTANTS, REFERENCE
+from .. import reference
+from . import dependencies, examples
+from ..paths import MUTANTS, REFERENCE
 
 
 @functools.lru_cache(maxsize=1)

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-from . import engine, otter_assign
-from .paths import ASSIGNMENTS, DIST, GRADERS, SOLUTIONS
+from ..grading import engine
+from . import otter_assign
+from ..paths import ASSIGNMENTS, DIST, GRADERS, SOLUTIONS
 
 BEGIN = re.compile(r"^(\s*)# BEGIN SOLUTION\s*$")
 END = re.compile(r"^\s*# END SOLUTION\s*$")

@@ -1,0 +1,24 @@
+"""Isolation: the trust boundary. Everything that starts, confines or talks to a process running
+student code is here, and nothing else: a reviewer of the sandbox reads exactly this folder.
+
+Grader side (imported by grading/):
+    proxy    `StudentCode`: call a submission's functions in worker processes, get plain data back
+    sandbox  `Sandbox` starts one worker confined; `Zygote` forks a batch's Keras workers
+
+Worker side (run as scripts with `python -I -S`, where this package is not importable; each imports
+only the standard library, numpy, and the other two):
+    worker   imports the submission and answers calls, one plain-data frame each
+    zygote   imports Keras once and forks workers
+    confine  the steps that confine a process: session, niceness, mount namespace, limits, user
+
+May: start, confine, signal and kill processes; copy a submission's files for a worker; run the
+reference for a worker's callbacks (lent functions, in this trusted process).
+May not: decide a score, or judge a result: data goes back to grading/ unjudged.
+Outside this package, nothing imports the worker-side scripts directly: grading/ uses what is
+exported here.
+"""
+from .proxy import CALL_TIMEOUT_S, StudentCode, StudentError
+from .sandbox import Sandbox, Zygote
+from .worker import STEPS, Handle, Step
+
+__all__ = ["CALL_TIMEOUT_S", "STEPS", "Handle", "Sandbox", "Step", "StudentCode", "StudentError", "Zygote"]
