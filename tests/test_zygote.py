@@ -74,7 +74,7 @@ def test_a_forked_keras_worker_has_tensorflow_and_nothing_of_the_zygote(tmp_path
     if AS_ROOT:
         assert "zygote reached" not in seen and "parent signalled" not in seen
         assert seen["uid"] >= 200_000
-        assert seen["repository"] == "PermissionError"
+        assert seen["repository"] == "FileNotFoundError"  # not in its file system at all
         assert seen["zygotes found"] == 0  # its socket's folder is hidden
 
 

@@ -235,8 +235,8 @@ def compare(name, got, expected, tol, axes="", context="", gates=""):
     error = deviation.max() / max(np.abs(expected[np.isfinite(expected)]).max(initial=0.0), 1e-30)
     if not error <= tol:
         index = np.unravel_index(np.argmax(deviation), got.shape)
-        raise GradingFailure(f"{context}{name}: worst relative error {error:.1e} (tolerance "
-                             f"{tol:.0e}), largest at {where(index, axes, got.shape, gates)}")
+        at = f", largest at {where(index, axes, got.shape, gates)}" if got.ndim else ""
+        raise GradingFailure(f"{context}{name}: worst relative error {error:.1e} (tolerance {tol:.0e}){at}")
 
 
 def _kind(value):
@@ -334,10 +334,15 @@ def charged_once(check, student, case, *args):
 
 def check_values(student, case):
     """The student's outputs equal the reference's on the same inputs."""
-    sig = signature(case.function)
     args = case.inputs()
     context = f"{case.name}({describe(args)}): "
-    got = _as_tuple(_call(student, case.function, args, context), len(sig.returns))
+    _check_values_right(case, args, _call(student, case.function, args, context), context)
+
+
+def _check_values_right(case, args, got, context):
+    """`got`, what the student's function gave for `args`, equals the reference's result."""
+    sig = signature(case.function)
+    got = _as_tuple(got, len(sig.returns))
     tol = TOLERANCE[case.dtype]
 
     def compare_with(function_of):
@@ -351,13 +356,15 @@ def check_values(student, case):
 
 
 def check_untouched(student, case):
-    """The function leaves its array arguments (also those inside dicts and tuples) as it found them."""
+    """The function leaves its array arguments (also those inside dicts and tuples) as it found them,
+    and gives a right result: leaving the inputs alone is credited only to a function that works
+    (a stub returning Nones touches nothing, and earns nothing)."""
     if case.forward:
-        args, context, _ = _backward_args(student, case)
+        args, context, _, own_outputs = _backward_args(student, case)
     else:
         args = case.inputs()
         context = f"{case.name}({describe(args)}): "
-    _, args_after = _call(student, case.function, args, context, echo_args=True)
+    got, args_after = _call(student, case.function, args, context, echo_args=True)
     for name, before, after in zip(signature(case.function).args, args, args_after):
         after_arrays = dict(_arrays(after))
         for path, array in _arrays(before):
@@ -365,12 +372,21 @@ def check_untouched(student, case):
             if changed is None or changed.shape != array.shape or not np.array_equal(changed, array):
                 raise ModifiedInPlace(f"{context}the argument {name}{path} was modified in place: "
                                       f"work on a copy (or on new arrays) instead")
+    try:
+        if case.forward:
+            _check_gradients_right(student, case, case.inputs(), list(_as_tuple(got, len(signature(case.function).returns))),
+                                   args[:-1], own_outputs, context)
+        else:
+            _check_values_right(case, args, got, context)
+    except GradingFailure as failure:
+        raise GradingFailure(f"{failure}\n(inputs untouched is credited once the result is right)") from None
 
 
 def _backward_args(student, case):
     """Run the student's forward and build the backward's arguments: upstream grads and cache.
 
-    Returns those arguments, the feedback context, and the reference forward's outputs.
+    Returns those arguments, the feedback context, the reference forward's outputs, and the
+    student's forward's outputs.
     """
     forward_sig = signature(case.forward)
     forward_args = case.inputs()
@@ -378,7 +394,7 @@ def _backward_args(student, case):
     outputs = dict(zip(forward_sig.returns, _call(student, case.forward, forward_args, context)))
     ref_outputs = reference.function(case.forward)(*forward_args)
     upstream = _upstream(case, forward_sig, ref_outputs)
-    return tuple(upstream) + (outputs[forward_sig.opaque[0]],), context, ref_outputs
+    return tuple(upstream) + (outputs[forward_sig.opaque[0]],), context, ref_outputs, outputs
 
 
 def _upstream(case, forward_sig, ref_outputs):
@@ -409,20 +425,28 @@ def _gradients(case, function_of, forward_args, upstream):
 
 def check_gradient(student, case):
     """The student's gradients are right: equal to the reference's, or to the finite-difference
-    gradient of the student's own forward (so that a mistake in the forward is not charged
-    to the backward a second time)."""
+    gradient of the student's own forward when that forward is the reference's up to a known
+    mistake (so that a mistake in the forward is not charged to the backward a second time)."""
     sig = signature(case.function)
     forward_args = case.inputs()
-    grad_names = _grad_names(case)
     if case.loss:  # the function returns its own gradient, e.g. softmax_cross_entropy
         context = f"{case.name}({describe(forward_args)}): "
-        outputs = dict(zip(sig.returns, _call(student, case.function, forward_args, context)))
-        got = [outputs[name] for name in grad_names]
+        own_outputs = dict(zip(sig.returns, _call(student, case.function, forward_args, context)))
+        got = [own_outputs[name] for name in _grad_names(case)]
         upstream = None
     else:
-        backward_args, context, _ = _backward_args(student, case)
+        backward_args, context, _, own_outputs = _backward_args(student, case)
         upstream = backward_args[:-1]
         got = list(_as_tuple(_call(student, case.function, backward_args, context), len(sig.returns)))
+    _check_gradients_right(student, case, forward_args, got, upstream, own_outputs, context)
+
+
+def _check_gradients_right(student, case, forward_args, got, upstream, own_outputs, context):
+    """`got`, the gradients the student's code gave, are the reference's, or those of the
+    student's own forward (whose outputs on `forward_args` were `own_outputs`) where that
+    forward is credible (see _credible_forward)."""
+    sig = signature(case.function)
+    grad_names = _grad_names(case)
 
     def compare_with(function_of):
         expected = _gradients(case, function_of, forward_args, upstream)
@@ -434,11 +458,42 @@ def check_gradient(student, case):
     except GradingFailure as failure:
         try:
             expected = _gradients(case, reference.function, forward_args, upstream)
-            if not _same_structure(got, expected):
+            if (len(case.wrt) != len(grad_names) or not _same_structure(got, expected)
+                    or not _credible_forward(case, forward_args, own_outputs)):
                 raise failure
             _check_gradient_of_own_forward(student, case, forward_args, got, expected, upstream, context)
         except GradingFailure as final:
             raise _diagnosable(final, case.function, compare_with) from None
+
+
+# A forward whose outputs are within this of the reference's is the reference's up to precision.
+CLOSE_TO_REFERENCE = 1e-2
+
+
+def _credible_forward(case, forward_args, own_outputs):
+    """Whether the student's forward (its outputs on `forward_args` were `own_outputs`) is the
+    reference's, close to it, or the reference with one of the corpus' known mistakes in it or in
+    what it builds on. Only then is its own gradient an excuse for a backward that differs from
+    the reference: any forward that depends on every input has a finite-difference gradient, and
+    a backward that returns it (of `sum(inputs)`, say) has done none of the exercise."""
+    forward = case.forward or case.function
+    sig = signature(forward)
+    got = tuple(own_outputs[name] for name in sig.returns)
+
+    def same_as(function_of, tol):
+        expected = _as_tuple(function_of(forward)(*_for_reference(copy.deepcopy(forward_args))), len(sig.returns))
+        _compare_returns(sig, got, expected, tol, "")
+
+    candidates = [(reference.function, CLOSE_TO_REFERENCE)]
+    candidates += [(lambda name, m=mistake: diagnose.function(m, name), TOLERANCE[case.dtype])
+                   for mistake in diagnose.mistakes_reaching(forward)]
+    for function_of, tol in candidates:
+        try:
+            same_as(function_of, tol)
+            return True
+        except Exception:  # noqa: BLE001 (differs, or the mistake itself fails on this input)
+            continue
+    return False
 
 
 def _check_gradient_of_own_forward(student, case, forward_args, got, expected, upstream, context):
@@ -582,6 +637,19 @@ class Training:
         return None
 
 
+# The first steps of a training run are checked against the reference's loss and gradients: a
+# run that reaches the target is credited only to gradients that are the loss's (not, say, to
+# `params - W*` with weights trained elsewhere, which would reach any target).
+CHECKED_STEPS = 2
+
+
+def _check_loss_gradients(case, args, loss, dparams, context):
+    expected_loss, expected = reference.function(case.function)(*copy.deepcopy(args))
+    compare("loss", loss, expected_loss, TOLERANCE["float64"], "", context)
+    for name in expected:
+        compare(f"dparams[{name!r}]", dparams[name], expected[name], TOLERANCE["float64"], "", context)
+
+
 def check_training(student, case):
     """Train with the student's loss and gradients; measure the trained parameters."""
     task = case.task()
@@ -597,6 +665,8 @@ def check_training(student, case):
             raise GradingFailure(f"{context}dparams should be a dict with the keys and shapes of params")
         if not np.isfinite(loss):
             raise GradingFailure(f"{context}the loss became {loss} at step {step}")
+        if step < CHECKED_STEPS:
+            _check_loss_gradients(case, args, loss, dparams, f"{context}at step {step}: ")
         adam.step({name: np.asarray(dparams[name], dtype=np.float64) for name in params})
     # The trained parameters are measured by the reference model: this run grades the loss and its
     # gradients, and a mistake in the predictor (graded on its own) must not cost them too.

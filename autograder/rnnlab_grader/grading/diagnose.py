@@ -43,6 +43,13 @@ def mistakes_of(qualname):
     return known_mistakes().get(qualname, [])
 
 
+@functools.lru_cache(maxsize=None)
+def mistakes_reaching(qualname):
+    """The known mistakes that change what `qualname` computes: in it, or in what it builds on."""
+    return [mutant for mutant in _corpus().values() if mutant.get("feedback") and qualname in
+            dependencies.dependents(frozenset(dependencies.patched_names(mutant, REFERENCE)), REFERENCE)]
+
+
 @functools.lru_cache(maxsize=1)
 def _work_dir():
     path = Path(tempfile.mkdtemp(prefix="rnnlab-mistakes-"))

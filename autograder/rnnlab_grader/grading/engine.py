@@ -18,52 +18,15 @@ import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..contract import SIGNATURES
 from ..paths import GRADERS, MUTANTS, PACKAGE, REFERENCE
 from ..isolation import Zygote
+from .intake import SubmissionError, stage, submission_name  # noqa: F401 (submission_name: the CLI's)
 
 SUBMISSION_TIMEOUT_S = 600
-MAX_UNZIPPED_BYTES = 200 * 2**20
-
-
-class SubmissionError(Exception):
-    """A submission cannot be opened at all (a broken zip, for example)."""
-
-
-def submission_name(path):
-    """A submission is named by its folder's name or its zip's stem."""
-    path = Path(path)
-    return path.stem if path.suffix == ".zip" else path.name
-
-
-def _unzip(archive, target):
-    """Extract a zip safely: no absolute or `..` paths, no links, bounded size."""
-    try:
-        with zipfile.ZipFile(archive) as zf:
-            members = zf.infolist()
-            if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
-                raise SubmissionError(f"{archive.name} expands to more than {MAX_UNZIPPED_BYTES >> 20} MiB")
-            for member in members:
-                parts = Path(member.filename).parts
-                is_link = (member.external_attr >> 16) & 0o170000 == 0o120000
-                if member.filename.startswith("/") or ".." in parts or is_link:
-                    raise SubmissionError(f"{archive.name} holds an unsafe path: {member.filename}")
-            zf.extractall(target)
-    except zipfile.BadZipFile as error:
-        raise SubmissionError(f"{archive.name} is not a valid zip: {error}") from None
-
-
-def locate_package(folder):
-    """The folder that holds `rnnlab/`: the submission itself, or its single top folder."""
-    folder = Path(folder)
-    if (folder / "rnnlab").is_dir():
-        return folder
-    nested = [p.parent for p in folder.glob("*/rnnlab") if p.is_dir()]
-    return nested[0] if len(nested) == 1 else folder
 
 
 def _digest(root, files):
@@ -133,18 +96,12 @@ def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout
     with tempfile.TemporaryDirectory(prefix="rnnlab-grade-") as tmp:
         tmp = Path(tmp)
         try:
-            if path.suffix == ".zip":
-                _unzip(path, tmp / "unzipped")
-                folder = locate_package(tmp / "unzipped")
-            elif path.is_dir():
-                folder = locate_package(path)
-            else:
-                raise SubmissionError(f"{path} is neither a folder nor a .zip file")
+            folder = stage(path, tmp / "staged")
             results = tmp / "outcomes.json"
             extra = ["--rnnlab-call-timeout", str(call_timeout)] if call_timeout else []
             extra += ["--rnnlab-groups", ",".join(sorted(groups))] if groups else []
             extra += ["--rnnlab-zygote", zygote] if zygote else []
-            run = _run_graders(folder.resolve(), results, extra, timeout=timeout)
+            run = _run_graders(folder, results, extra, timeout=timeout)
             if results.exists():
                 outcomes = {o["id"]: o for o in json.loads(results.read_text())}
             else:

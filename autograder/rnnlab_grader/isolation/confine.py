@@ -14,8 +14,17 @@ FILE_SIZE_LIMIT_BYTES = 64 * 2**20
 MAX_PROCESSES = 512              # counts threads too (per user, so per worker): TensorFlow starts many
 MAX_OPEN_FILES = 256
 
-CLONE_NEWNS = 0x00020000
-MS_RDONLY, MS_BIND, MS_REC, MS_PRIVATE = 0x1, 0x1000, 0x4000, 0x40000
+CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWNET = 0x00020000, 0x08000000, 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 0x1, 0x2, 0x4, 0x8
+MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 0x20, 0x1000, 0x4000, 0x40000
+
+# What a worker's file system holds besides the Python it runs and its own folder: the system's
+# programs and libraries (read-only), and nothing of anyone else's.
+SYSTEM_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
+DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom")
+# Private, size-limited scratch space: nothing written there outlives the worker or reaches another.
+SCRATCH_PATHS = ("/tmp", "/var/tmp", "/dev/shm")
+SCRATCH_SIZE = "64m"
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -60,6 +69,57 @@ def isolate(binds, hidden):
         _mount(source, target, None, MS_BIND | MS_REC)
     for path in hidden:
         _mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=4k,mode=000")
+
+
+def enter_root(root, keep, writable, hidden=()):
+    """Enter private mount, IPC and network namespaces (as root) with a file system built from a
+    whitelist, and make it this process's root (chroot). No network, no System V IPC or abstract
+    socket shared with another process, and `root` (an empty folder) gets a fresh tmpfs with
+
+    - private, size-limited tmpfs at SCRATCH_PATHS, and /proc showing this user's processes only
+      (hidepid=2: no other process's command line, environment or files);
+    - each folder of `keep` bound read-only at its own path (a link, such as /bin -> usr/bin, made
+      again as a link), and `writable` (the worker's folder) bound read-write at its own path;
+    - the harmless devices (DEVICES) and /dev/fd;
+    - each folder of `hidden` that lies under those covered by an empty, unreadable file system.
+
+    Paths stay what they were outside, so the command and the worker's folder need no translating.
+    """
+    _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET), "unshare")
+    _mount("none", "/", None, MS_REC | MS_PRIVATE)
+    _mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755")
+    inside = lambda path: os.path.join(root, path.lstrip("/"))  # noqa: E731
+    under = lambda path, folders: any(path == f or path.startswith(f.rstrip("/") + "/") for f in folders)  # noqa: E731
+    # Scratch space first: it holds what is bound next (the worker's folder, in /tmp).
+    for path in SCRATCH_PATHS:
+        os.makedirs(inside(path), exist_ok=True)
+        _mount("tmpfs", inside(path), "tmpfs", MS_NOSUID | MS_NODEV, f"size={SCRATCH_SIZE},mode=1777")
+    for device in DEVICES:
+        open(inside(device), "w").close()
+        _mount(device, inside(device), None, MS_BIND)
+    os.symlink("/proc/self/fd", inside("/dev/fd"))
+    os.makedirs(inside("/proc"))
+    try:
+        _mount("proc", inside("/proc"), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2")
+    except OSError:  # a container that masks /proc may refuse a new one: then the worker has none
+        pass
+    bound = []
+    for path in [*keep, writable]:
+        if under(path, bound) or not os.path.lexists(path):
+            continue
+        if os.path.islink(path):
+            os.symlink(os.readlink(path), inside(path))
+            continue
+        os.makedirs(inside(path), exist_ok=True)
+        _mount(path, inside(path), None, MS_BIND | MS_REC)
+        if path != writable:
+            _mount("none", inside(path), None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID)
+        bound.append(path)
+    for path in hidden:
+        if under(path, bound) and os.path.isdir(inside(path)):
+            _mount("tmpfs", inside(path), "tmpfs", MS_RDONLY, "size=4k,mode=000")
+    os.chroot(root)
+    os.chdir(writable)
 
 
 def limit(user):

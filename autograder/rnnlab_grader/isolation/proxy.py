@@ -86,6 +86,7 @@ class _Worker:
             with contextlib.suppress(BrokenPipeError):  # a request the dead worker never read
                 stream.close()
         self.sandbox.kill_all()
+        self.sandbox.close()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     def running_function(self):
@@ -136,6 +137,7 @@ class StudentCode:
         self.hung = []  # functions a call was stuck in when it ran out of time: not run again
         self.delegated = ()  # functions the reference computes for the student's code, for now
         self.reference_caches = []  # caches of those reference calls, kept here behind handles
+        self.lent_to = set()  # lanes whose worker called the reference: replaced once the lending ends
 
     # -- the workers' lives ----------------------------------------------------
 
@@ -177,6 +179,12 @@ class StudentCode:
             yield self
         finally:
             self.delegated = ()
+            # A worker that was lent the reference keeps nothing of it for later checks: it could
+            # have recorded the reference's answers (see the README's threat model).
+            for lane in self.lent_to & set(self.workers):
+                self._stop(lane)
+            self.lent_to.clear()
+            self.reference_caches.clear()
 
     def _answer_callback(self, request):
         """Run a delegated function with the reference, for the student's code in the worker."""
@@ -231,6 +239,7 @@ class StudentCode:
                 if "imported" in reply:
                     self.imported.add(module)
                 elif "callback" in reply:
+                    self.lent_to.add(lane)
                     worker.write_frame(process.stdin, self._answer_callback(reply))
                 elif "running" not in reply:  # (a "running" frame here: the code signalled itself)
                     break

@@ -1,22 +1,25 @@
-"""Where student code runs: a worker process that cannot reach the graders.
+"""Where student code runs: a worker process that cannot reach the graders, nor anyone else.
 
 `Sandbox(workdir, lane).spawn()` starts worker.py on a copy of the submission in `workdir`:
 
 - always: its own session (process group), a clean environment, `python -I -S` with only
   numpy's site-packages on its path (so the tooling package is not importable), and limits on
   address space, CPU time, file size, processes, open files and core dumps;
-- when the grader runs as root: the worker runs as an unprivileged, unnamed user of its own, in a private
-  mount namespace in which the repository, the graders and the reference are covered by empty
-  read-only file systems. The Python installation and site-packages it needs are bound into
-  `workdir` first, so they stay reachable wherever they live (a home folder, say).
+- when the grader runs as root: the worker runs as an unprivileged, unnamed user of its own, with
+  its own mount, IPC and network namespaces and a file system built from a whitelist
+  (confine.enter_root): the system's programs and libraries, the Python installation and its
+  site-packages (read-only), its own folder, private size-limited /tmp, /var/tmp and /dev/shm, and a
+  /proc that shows its own processes only. The repository, the graders, the reference, other
+  submissions and other gradings are not in it. The numpy lane's site-packages has no
+  TensorFlow, Keras, JAX or PyTorch in it (each covered by an empty, unreadable folder).
 
-If the mount namespace cannot be made (a container without CAP_SYS_ADMIN), the worker keeps the
+If the namespaces cannot be made (a container without CAP_SYS_ADMIN), the worker keeps the
 grader's user, with the limits above only (`rnnlab grade` warns once): a Python installation in a
 home folder would not be reachable by another user. Not root: no user switch either; see the
 threat model in the README.
 
 A batch's Keras workers are forked from a `Zygote` instead, which has imported TensorFlow once: they
-take the same steps (confine.py) after the fork, in the same mount namespace.
+take the same steps (confine.py) after the fork.
 """
 import json
 import os
@@ -30,7 +33,7 @@ import tempfile
 from pathlib import Path
 
 from .. import paths
-from .confine import isolate, keep_niceness, limit
+from .confine import SYSTEM_PATHS, enter_root, isolate, keep_niceness, limit
 
 
 def hidden_paths():
@@ -45,6 +48,8 @@ UID_BASE, UID_SPAN = 200_000, 100_000
 # The workers a grading runs at once (see proxy.StudentCode), each with the modules it imports
 # as it starts: Keras's imports TensorFlow while the numpy functions are graded.
 LANES = {"numpy": (), "keras": ("keras",)}
+# Only the Keras lane has the frameworks: the from-scratch exercises cannot borrow their autodiff.
+FRAMEWORKS = ("tensorflow", "keras", "tf_keras", "tensorboard", "jax", "jaxlib", "torch")
 
 
 def unprivileged_user(lane):
@@ -73,6 +78,11 @@ def _interpreter(folder, use_namespace):
     return Path(getattr(sys, "_base_executable", sys.executable)), SITE_PACKAGES
 
 
+def frameworks_hidden(lane, site):
+    """The folders of `site` a worker of `lane` must not import from."""
+    return [] if lane == "keras" else [str(Path(site) / name) for name in FRAMEWORKS if (Path(site) / name).is_dir()]
+
+
 def _binds(folder):
     """What a sandboxed process in `folder` needs bound into it: the Python installation and its
     site-packages, which may live in a hidden folder or a home folder."""
@@ -92,15 +102,18 @@ class Sandbox:
 
     def __init__(self, workdir, lane):
         self.workdir = Path(workdir)
+        self.lane = lane
         self.warm_up = LANES[lane]
         self.user = unprivileged_user(lane)
         self.use_namespace = self.user is not None
+        self.root = None  # the empty folder the worker's file system is built on
 
     def _prepare(self):
-        """Copy the worker script in, make mount points, hand the folder to the worker's user."""
+        """Copy the worker script in, make the root's folder, hand the folder to the worker's user."""
         shutil.copy(Path(__file__).with_name("worker.py"), self.workdir / "worker.py")
         (self.workdir / "home").mkdir()
-        self.binds = _binds(self.workdir) if self.use_namespace else []
+        if self.use_namespace:
+            self.root = Path(tempfile.mkdtemp(prefix="rnnlab-root-"))
         if self.user:
             for root, dirs, files in os.walk(self.workdir):
                 for name in [root, *(os.path.join(root, f) for f in dirs + files)]:
@@ -108,15 +121,25 @@ class Sandbox:
             os.chmod(self.workdir, 0o700)
 
     def command(self):
-        python, site = _interpreter(self.workdir, self.use_namespace)
+        python, site = _interpreter(self.workdir, False)  # the same paths inside its root
         return [str(python), "-I", "-S", str(self.workdir / "worker.py"), str(self.workdir), str(site), *self.warm_up]
+
+    def file_system(self, python_paths):
+        """What enter_root takes for this worker, given the folders its Python runs from."""
+        return {"root": str(self.root), "keep": [*SYSTEM_PATHS, *map(str, python_paths)],
+                "writable": str(self.workdir),
+                "hidden": [*map(str, hidden_paths()), *frameworks_hidden(self.lane, SITE_PACKAGES)]}
 
     def _enter(self):
         """Runs in the child between fork and exec, still as root when a user switch is due."""
         keep_niceness()
         if self.use_namespace:
-            isolate(self.binds, hidden_paths())
+            enter_root(**self.file_system([PYTHON_HOME, SITE_PACKAGES]))
         limit(self.user)
+
+    def close(self):
+        if self.root:
+            shutil.rmtree(self.root, ignore_errors=True)
 
     def spawn(self, zygote=None):
         """Start the worker, which first imports its lane's modules (see worker.main); falls
@@ -130,7 +153,7 @@ class Sandbox:
         env = _environment(self.workdir / "home")
         if zygote and self.warm_up:
             try:
-                return ForkedWorker(zygote, self.workdir, self.user, env)
+                return ForkedWorker(zygote, self.workdir, self.user, env, self if self.use_namespace else None)
             except (OSError, ValueError, KeyError):  # a zygote gone, or one that said something else
                 pass
         try:
@@ -144,6 +167,7 @@ class Sandbox:
                       "without CAP_SYS_ADMIN?); it runs as the grader's user, with resource limits "
                       "only (see the README's threat model)")
             self.use_namespace, self.user = False, None
+            self.close()
             return self._popen(env)
 
     def _popen(self, env):
@@ -227,16 +251,18 @@ class ForkedWorker:
     """A worker forked by a zygote, as much of a subprocess.Popen as a worker's grader uses: pid,
     stdin, stdout and wait(). The zygote reports how it ended (see zygote.py)."""
 
-    def __init__(self, address, workdir, user, env, timeout=60):
+    def __init__(self, address, workdir, user, env, sandbox=None, timeout=60):
         """`timeout`: how long the zygote may take to answer, which it does once it has imported
-        TensorFlow (a few seconds, at the start of a batch)."""
+        TensorFlow (a few seconds, at the start of a batch). Given the `sandbox`, the worker enters
+        its file system (built around the zygote's folder, which holds the Python it runs)."""
         self.returncode = None
         self.connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.connection.settimeout(timeout)  # the zygote may still be importing TensorFlow
         requests, replies = os.pipe(), os.pipe()
         try:
             self.connection.connect(address)
-            request = {"workdir": str(workdir), "user": user, "niceness": os.nice(0), "env": env}
+            request = {"workdir": str(workdir), "user": user, "niceness": os.nice(0), "env": env,
+                       "file_system": sandbox and sandbox.file_system([])}
             socket.send_fds(self.connection, [json.dumps(request).encode() + b"\n"], [requests[0], replies[1]])
             self._received = b""
             self.pid = self._message()["pid"]

@@ -1,0 +1,327 @@
+"""The cheapest-pass corpus: for each kind of check, the cheapest thing that might pass it without
+being the solution, alone and combined, and the exact score it must get.
+
+Every case starts from the stubs (so it must score 0 on what it is graded on) or is a pair of
+submissions graded one after the other in one batch (a recorder before a thief, a victim beside a
+reader). Each case names the score it got before the defence that closes it (this file run on the
+code before, at commit f747308): that is what this file holds at zero.
+
+| case (points before the defence, measured) | defence |
+|---|---|
+| nones_everywhere (27 of 370) | inputs untouched counts only with a right result |
+| sum_forwards (10 of 17: the gradients) | own-forward differences only for a credible forward |
+| nones_and_sums (35 of 370) | both, combined |
+| offline_weights (3 of 8: the training run) | the first steps' gradients are checked |
+| borrows_tensorflow (3 of 3) | the numpy lane has no TensorFlow |
+| package_is_a_link (370 of 370), a_link_beside_the_package (3 of 3) | links refused; submissions staged root-only |
+| thief, after a recorder, through /tmp (3 of 3) | private /tmp, /var/tmp and /dev/shm per worker |
+| reader beside a victim (3 of 3) | a whitelisted file system; /proc shows the worker's own processes |
+| replayer, after a harvester of lent answers (4 of 4) | a lent worker is replaced; private scratch space |
+"""
+import os
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from rnnlab_grader.contract import SIGNATURES
+from rnnlab_grader.grading import engine
+from rnnlab_grader.paths import SOLUTIONS, STUDENT
+
+SUM_GROUPS = {"layers.affine_forward", "layers.affine_backward", "layers.softmax_cross_entropy",
+              "rnn.rnn_step_forward", "rnn.rnn_step_backward"}
+
+
+def stub_text(module):
+    return (STUDENT / "rnnlab" / f"{module}.py").read_text()
+
+
+def returning_nones(package):
+    """Every graded stub returns the right number of Nones instead of raising."""
+    for qualname, sig in SIGNATURES.items():
+        module, function = qualname.split(".")
+        path = package / f"{module}.py"
+        stub = f'    raise NotImplementedError("{function}")'
+        nones = "None" if len(sig.returns) == 1 else f"({', '.join(['None'] * len(sig.returns))})"
+        path.write_text(path.read_text().replace(stub, f"    return {nones}"))
+
+
+SUM_BODIES = {
+    # A forward that depends on every input (their sum, broadcast to the output's shape) and a
+    # backward that returns that forward's exact gradient: finite differences agree with it.
+    "affine_forward": "    s = x.sum() + W.sum() + b.sum()\n"
+                      "    return np.full((x.shape[0], W.shape[1]), s), (x, W, b)",
+    "affine_backward": "    x, W, b = cache\n    g = dout.sum()\n"
+                       "    return np.full_like(x, g), np.full_like(W, g), np.full_like(b, g)",
+    "softmax_cross_entropy": "    return float(logits.sum()), np.ones_like(logits)",
+    "rnn_step_forward": "    s = x.sum() + h_prev.sum() + Wx.sum() + Wh.sum() + b.sum()\n"
+                        "    return np.full(h_prev.shape, s), (x, h_prev, Wx, Wh, b)",
+    "rnn_step_backward": "    g = dh_next.sum()\n    return tuple(np.full_like(a, g) for a in cache)",
+}
+
+
+def summing(package):
+    for function, body in SUM_BODIES.items():
+        qualname = next(q for q in SIGNATURES if q.split(".")[1] == function)
+        path = package / f"{qualname.split('.')[0]}.py"
+        path.write_text(path.read_text().replace(f'    raise NotImplementedError("{function}")', body))
+
+
+def replace_stub(package, qualname, body):
+    module, function = qualname.split(".")
+    path = package / f"{module}.py"
+    text = path.read_text()
+    stub = f'    raise NotImplementedError("{function}")'
+    assert stub in text, qualname
+    path.write_text(text.replace(stub, body))
+
+
+def prepend(package, module, code):
+    path = package / f"{module}.py"
+    path.write_text(code + "\n" + path.read_text())
+
+
+def offline_weights(package):
+    """many_to_one_loss returns no loss at all and `params - W*`, W* the weights a reference
+    training run reaches (trained here, offline): Adam then walks straight to W*."""
+    import sys
+    sys.path.insert(0, str(engine.GRADERS))
+    import tables
+    from rnnlab_grader import reference
+    case = next(c for c in tables.TRAINING if c.function == "architectures.many_to_one_loss")
+    task = case.task()
+    params = reference.function("architectures.init_params")(task["shapes"], seed=0)
+    adam = reference.function("optim.Adam")(params, lr=case.lr)
+    for step in range(case.steps):
+        args = task["batches"][step % len(task["batches"])] + (params,) + task["settings"]
+        adam.step(reference.function(case.function)(*args)[1])
+    trained = {name: value.tolist() for name, value in params.items()}
+    prepend(package, "architectures", f"_TRAINED = {trained!r}")
+    replace_stub(package, "architectures.many_to_one_loss",
+                 "    import numpy as np\n"
+                 "    return 0.0, {k: v - np.asarray(_TRAINED[k]) for k, v in params.items()}")
+
+
+LOOT = ("/tmp", "/var/tmp", "/dev/shm")
+
+# Copies its own (right) package where a later submission's worker could find it.
+RECORDER = f"""
+import os, shutil
+for _place in {LOOT!r}:
+    try:
+        shutil.copytree(os.path.dirname(__file__), _place + "/rnnlab-loot", dirs_exist_ok=True)
+        os.chmod(_place + "/rnnlab-loot", 0o777)
+    except OSError:
+        pass
+"""
+
+# Runs the first right layers.py it finds (one whose sigmoid works): left by a recorder, in a
+# victim's folder on disk, or in a folder named on another process's command line.
+def finder(places, walk):
+    return f"""
+def _borrowed(name):
+    import glob, os
+    candidates = [p + "/rnnlab-loot/layers.py" for p in {places!r}]
+    for entry in os.listdir("/proc") if {walk!r} else []:
+        try:
+            arguments = open(f"/proc/{{entry}}/cmdline", "rb").read().split(b"\\0")
+        except OSError:
+            continue
+        candidates += [a.decode(errors="replace") + "/rnnlab/layers.py" for a in arguments]
+    for top in ("/tmp", "/var/tmp", "/home", "/srv", "/mnt", "/work") if {walk!r} else ():
+        candidates += glob.glob(top + "/*/rnnlab/layers.py") + glob.glob(top + "/*/*/rnnlab/layers.py")
+    for path in candidates:
+        try:
+            source = open(path).read()
+        except OSError:
+            continue
+        space = {{}}
+        if "tensorflow" in source:  # slow to import: another case of this corpus
+            continue
+        try:
+            exec(source, space)
+            if abs(space["sigmoid"](__import__("numpy").zeros(1))[0] - 0.5) < 1e-12:  # a right one
+                return space[name]
+        except Exception:
+            continue
+    raise NotImplementedError(name)
+"""
+
+
+# Records every input rnn_step_forward is given; when rnn_forward runs with the reference's
+# rnn_step_forward lent to it (a charged-once rerun), asks it for the answers to all of them, and
+# keeps those answers in memory and in scratch space, for itself and for a later submission.
+HARVESTER = f"""
+import hashlib, os, pickle
+_LOOT = [p + "/rnnlab-harvest.pkl" for p in {LOOT!r}]
+_inputs, _answers = {{}}, {{}}
+
+def _key(args):
+    return hashlib.sha1(b"".join(a.tobytes() + repr((a.shape, a.dtype.str)).encode() for a in args)).hexdigest()
+
+def _load():
+    for path in _LOOT:
+        try:
+            with open(path, "rb") as loot:
+                _answers.update(pickle.load(loot))
+        except Exception:
+            pass
+
+def _save():
+    for path in _LOOT:
+        try:
+            with open(path, "wb") as loot:
+                pickle.dump(_answers, loot)
+            os.chmod(path, 0o666)
+        except OSError:
+            pass
+"""
+HARVESTED_STEP = """    _load()
+    args = (x, h_prev, Wx, Wh, b)
+    if _key(args) in _answers:
+        return _answers[_key(args)], None
+    _inputs[_key(args)] = args
+    raise NotImplementedError("rnn_step_forward")"""
+HARVESTING_FORWARD = """    for key, args in list(_inputs.items()):
+        try:
+            _answers[key] = rnn_step_forward(*args)[0]
+        except Exception:
+            pass
+    _save()
+    raise NotImplementedError("rnn_forward")"""
+
+
+def _edited(source, root, name, edits):
+    """root/name/rnnlab/: a copy of `source`'s package, with each edit applied to it in turn."""
+    package = root / name / "rnnlab"
+    shutil.copytree(source / "rnnlab", package, ignore=shutil.ignore_patterns("__pycache__"))
+    for edit in edits:
+        edit(package)
+    return package.parent
+
+
+def from_stubs(root, name, *edits):
+    return _edited(STUDENT, root, name, edits)
+
+
+def from_reference(root, name, *edits):
+    return _edited(SOLUTIONS, root, name, edits)
+
+
+def linked_package(root, name):
+    (root / name).mkdir()
+    (root / name / "rnnlab").symlink_to(SOLUTIONS / "rnnlab")
+    return root / name
+
+
+def one_linked_file(root, name):
+    folder = from_stubs(root, name)
+    (folder / "rnnlab" / "layers.py").unlink()
+    (folder / "rnnlab" / "layers.py").symlink_to(SOLUTIONS / "rnnlab" / "layers.py")
+    return folder
+
+
+def linked_notebook(root, name):
+    folder = from_reference(root, name)
+    (folder / "notes.ipynb").symlink_to("/etc/hostname")
+    return folder
+
+
+# name -> (how it is made, the groups it is graded on (None: all), the points it must get: "full" is
+# every point of those groups, for the right code a thief steals from)
+CASES = {
+    "nones_everywhere": (lambda root, name: from_stubs(root, name, returning_nones), None, 0),
+    "sum_forwards": (lambda root, name: from_stubs(root, name, summing), SUM_GROUPS, 0),
+    "nones_and_sums": (lambda root, name: from_stubs(root, name, summing, returning_nones), None, 0),
+    "offline_weights": (lambda root, name: from_stubs(root, name, offline_weights),
+                        {"architectures.many_to_one_loss"}, 0),
+    "borrows_tensorflow": (lambda root, name: from_stubs(root, name, lambda p: replace_stub(
+        p, "layers.sigmoid", "    import tensorflow as tf\n    return tf.math.sigmoid(a).numpy()")),
+        {"layers.sigmoid"}, 0),
+    "package_is_a_link": (linked_package, None, 0),
+    "one_file_is_a_link": (one_linked_file, None, 0),
+    "a_link_beside_the_package": (linked_notebook, {"layers.sigmoid"}, 0),
+    # In this order, in one batch: each thief is graded after the one it steals from.
+    "recorder": (lambda root, name: from_reference(root, name, lambda p: prepend(p, "__init__", RECORDER)),
+                 {"layers.sigmoid"}, "full"),
+    "thief": (lambda root, name: from_stubs(root, name, lambda p: (
+        prepend(p, "layers", finder(LOOT, walk=False)),
+        replace_stub(p, "layers.sigmoid", '    return _borrowed("sigmoid")(a)'))), {"layers.sigmoid"}, 0),
+    "reader": (lambda root, name: from_stubs(root, name, lambda p: (
+        prepend(p, "layers", finder((), walk=True)),
+        replace_stub(p, "layers.sigmoid", '    return _borrowed("sigmoid")(a)'))), {"layers.sigmoid"}, 0),
+    "harvester": (lambda root, name: from_stubs(root, name, lambda p: (
+        prepend(p, "rnn", HARVESTER), replace_stub(p, "rnn.rnn_step_forward", HARVESTED_STEP),
+        replace_stub(p, "rnn.rnn_forward", HARVESTING_FORWARD))), {"rnn.rnn_step_forward", "rnn.rnn_forward"}, 0),
+    "replayer": (lambda root, name: from_stubs(root, name, lambda p: (
+        prepend(p, "rnn", HARVESTER), replace_stub(p, "rnn.rnn_step_forward", HARVESTED_STEP))),
+        {"rnn.rnn_step_forward"}, 0),
+}
+
+
+@pytest.fixture(scope="module")
+def graded():
+    # World-readable, as an LMS export leaves a folder: the victim is there for the reader to find.
+    root = Path(tempfile.mkdtemp(prefix="rnnlab-cheapest-"))
+    os.chmod(root, 0o755)
+    try:
+        victim = from_reference(root, "victim")
+        for path in [victim, *victim.rglob("*")]:
+            os.chmod(path, 0o755 if path.is_dir() else 0o644)
+        paths = [make(root, name) for name, (make, _, _) in CASES.items()]
+        groups = {path: CASES[path.name][1] for path in paths}
+        results = engine.grade_batch(paths, jobs=1, call_timeout=5, groups=groups)
+        yield {r["name"]: r for r in results}
+    finally:
+        shutil.rmtree(root)
+        for place in LOOT:
+            shutil.rmtree(f"{place}/rnnlab-loot", ignore_errors=True)
+            Path(f"{place}/rnnlab-harvest.pkl").unlink(missing_ok=True)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_the_cheapest_pass_scores_exactly_as_written_down(graded, name):
+    result = graded[name]
+    expected = result["max_score"] if CASES[name][2] == "full" else CASES[name][2]
+    assert result["max_score"] > 0
+    assert result["score"] == expected, [(t["name"], t["output"]) for t in result["tests"] if t["score"]][:5]
+
+
+def test_links_are_refused_with_a_reason(graded):
+    for name in ("package_is_a_link", "one_file_is_a_link", "a_link_beside_the_package"):
+        assert "holds a link" in graded[name]["output"], graded[name]["output"]
+
+
+def test_a_zip_holding_a_link_is_refused(tmp_path):
+    archive = tmp_path / "linked.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        info = zipfile.ZipInfo("sub/rnnlab")
+        info.external_attr = 0o120777 << 16
+        zf.writestr(info, str(SOLUTIONS / "rnnlab"))
+    result = engine.grade_submission(archive, groups={"layers.sigmoid"})
+    assert result["score"] == 0 and "unsafe path" in result["output"]
+
+
+def test_training_fails_at_its_first_step(graded):
+    (training,) = [t for t in graded["offline_weights"]["tests"] if "training run" in t["name"]]
+    assert "at step 0" in training["output"], training["output"]
+
+
+def test_untouched_needs_a_right_result(graded):
+    untouched = [t for t in graded["nones_everywhere"]["tests"] if "inputs untouched" in t["name"]]
+    assert len(untouched) == len({t["extra_data"]["group"] for t in untouched}) > 20
+    assert all("credited once the result is right" in t["output"] or "not implemented" in t["output"]
+               for t in untouched), [t["output"] for t in untouched][:3]
+
+
+def test_the_numpy_lane_has_no_tensorflow(graded):
+    outputs = [t["output"] for t in graded["borrows_tensorflow"]["tests"]]
+    assert all("has no attribute 'math'" in output or "No module named" in output for output in outputs), outputs[:2]
+
+
+def test_the_sum_forwards_are_not_credited_with_their_own_gradient(graded):
+    gradients = [t for t in graded["sum_forwards"]["tests"] if "gradients" in t["name"]]
+    assert gradients and not any(t["score"] for t in gradients)
+    assert not any("against finite differences of your own forward" in t["output"] for t in gradients)
