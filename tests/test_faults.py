@@ -184,7 +184,7 @@ def test_student_code_runs_as_nice_as_its_grader(tmp_path):
         "replace": "return_sequences=False):\n    raise RuntimeError(open('/proc/self/autogroup').read().strip())\n"})
     script = ("import os, sys\nfrom rnnlab_grader.isolation.proxy import StudentCode, StudentError\n"
               "from rnnlab_grader.isolation.sandbox import Zygote\n"
-              "with Zygote() as zygote:\n    os.nice(7)\n    with StudentCode(sys.argv[1], zygote=zygote) as student:\n"
+              "with Zygote() as zygote:\n    os.nice(7)\n    with StudentCode(sys.argv[1], zygotes={\"keras\": zygote}) as student:\n"
               "        for call in [('layers.softmax', [[1.0]]), ('keras_models.recurrent_layer', 'gru', 4)]:\n"
               "            try:\n                student.call(*call, keras_input_shape=(3, 2) if 'keras' in call[0] else None)\n"
               "            except StudentError as error:\n                print(error)\n")

@@ -66,7 +66,7 @@ def seen_by(student):
 
 
 def test_a_forked_keras_worker_has_tensorflow_and_nothing_of_the_zygote(tmp_path):
-    with Zygote() as zygote, StudentCode(probing(tmp_path), zygote=zygote) as student:
+    with Zygote() as zygote, StudentCode(probing(tmp_path), zygotes={"keras": zygote}) as student:
         seen = seen_by(student)
     assert seen["forked"] and seen["tensorflow"]
     assert seen["sockets"] == []  # the zygote's listener and other graders' connections are closed
@@ -91,7 +91,7 @@ def test_a_forked_worker_that_crashes_costs_that_call_and_is_reaped(tmp_path):
                                  'return_sequences=False):\n    if units == 3:\n        import os; os._exit(3)\n')
     zygote = Zygote()
     with zygote as address:
-        with StudentCode(submission, zygote=address) as student:
+        with StudentCode(submission, zygotes={"keras": address}) as student:
             with pytest.raises(StudentError, match=r"crashed the Python process \(exit code 3\)"):
                 student.call("keras_models.recurrent_layer", "gru", 3, keras_input_shape=(3, 2))
             assert student.call(*GRU_LAYER, keras_input_shape=(3, 2))["params"] > 0  # a fresh fork
@@ -109,7 +109,7 @@ def test_without_its_zygote_a_grading_starts_the_keras_worker_itself(tmp_path):
     zygote.process.kill()
     zygote.process.wait()
     try:
-        with StudentCode(probing(tmp_path), zygote=address) as student:
+        with StudentCode(probing(tmp_path), zygotes={"keras": address}) as student:
             seen = seen_by(student)
         assert not seen["forked"] and seen["tensorflow"]
     finally:

@@ -82,6 +82,18 @@ def dependents(qualnames, package=PACKAGE):
     return _users(call_graph(package), qualnames)
 
 
+def reached_from(qualname, passing_over=frozenset(), package=PACKAGE):
+    """`qualname` and every name it uses, directly or not, other than through `passing_over`."""
+    graph = call_graph(package)
+    reached, frontier = {qualname}, [qualname]
+    while frontier:
+        for used in graph.get(frontier.pop(), ()):
+            if used not in reached and used not in passing_over:
+                reached.add(used)
+                frontier.append(used)
+    return reached
+
+
 def module_names(module, package=PACKAGE):
     """Every top-level name of a module, as qualnames."""
     return {name for name in call_graph(package) if name.split(".")[0] == module}

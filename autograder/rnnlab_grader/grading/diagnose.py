@@ -44,10 +44,13 @@ def mistakes_of(qualname):
 
 
 @functools.lru_cache(maxsize=None)
-def mistakes_reaching(qualname):
-    """The known mistakes that change what `qualname` computes: in it, or in what it builds on."""
-    return [mutant for mutant in _corpus().values() if mutant.get("feedback") and qualname in
-            dependencies.dependents(frozenset(dependencies.patched_names(mutant, REFERENCE)), REFERENCE)]
+def mistakes_reaching(qualname, passing_over=frozenset()):
+    """The known mistakes that change what `qualname` computes, in it or in what it builds on,
+    other than through the functions `passing_over` (those a charged-once rerun lends), its own first."""
+    reached = dependencies.reached_from(qualname, passing_over, REFERENCE)
+    found = [mutant for mutant in _corpus().values()
+             if mutant.get("feedback") and dependencies.patched_names(mutant, REFERENCE) & reached]
+    return sorted(found, key=lambda mutant: qualname not in dependencies.patched_names(mutant, REFERENCE))
 
 
 @functools.lru_cache(maxsize=1)

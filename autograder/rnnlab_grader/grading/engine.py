@@ -82,12 +82,12 @@ def catalogue():
     return tuple(sorted(tests, key=lambda t: order.index(t["group"]) if t["group"] in order else len(order)))
 
 
-def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout=None, groups=None, zygote=None):
+def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout=None, groups=None, zygotes=None):
     """Grade one submission (a folder holding rnnlab/, or a zip of one).
 
     `timeout` bounds the whole grading run, `call_timeout` one call of student code;
     `groups` (functions such as "rnn.rnn_forward") restricts grading, and the result, to those;
-    `zygote` is the address of a sandbox.Zygote that forks the Keras worker.
+    `zygotes` maps a lane to the address of a sandbox.Zygote that forks its workers.
     """
     path = Path(path)
     name = name or submission_name(path)
@@ -100,7 +100,7 @@ def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout
             results = tmp / "outcomes.json"
             extra = ["--rnnlab-call-timeout", str(call_timeout)] if call_timeout else []
             extra += ["--rnnlab-groups", ",".join(sorted(groups))] if groups else []
-            extra += ["--rnnlab-zygote", zygote] if zygote else []
+            extra += [f"--rnnlab-zygote={lane}={address}" for lane, address in (zygotes or {}).items() if address]
             run = _run_graders(folder, results, extra, timeout=timeout)
             if results.exists():
                 outcomes = {o["id"]: o for o in json.loads(results.read_text())}
@@ -138,17 +138,19 @@ def grade_batch(paths, jobs=1, on_result=None, call_timeout=None, groups=None, t
     """Grade many submissions, `jobs` at a time; call `on_result(result)` as each finishes.
 
     `groups` maps a path to the groups to grade it on (see grade_submission); others get all.
-    Returns the results in the order of `paths`. The batch's Keras workers are forked from one
-    zygote, which imports TensorFlow once for all of them.
+    Returns the results in the order of `paths`. The batch's workers are forked from a zygote of
+    their lane, which imports numpy (TensorFlow) once for all of them.
     """
     def grade(path):
         result = grade_submission(path, timeout=timeout, call_timeout=call_timeout,
-                                  groups=(groups or {}).get(path), zygote=zygote)
+                                  groups=(groups or {}).get(path), zygotes=zygotes)
         if on_result:
             on_result(result)
         return result
 
-    with Zygote() as zygote:  # it imports TensorFlow while the graders are collected
+    # The Keras zygote imports TensorFlow while the graders are collected.
+    with Zygote("numpy") as numpy_zygote, Zygote("keras") as keras_zygote:
+        zygotes = {"numpy": numpy_zygote, "keras": keras_zygote}
         catalogue()  # once, before the threads start
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             return list(pool.map(grade, paths))

@@ -28,7 +28,8 @@ def pytest_addoption(parser):
     group.addoption("--rnnlab-call-timeout", type=float, default=CALL_TIMEOUT_S,
                     help="seconds one call of student code may take")
     group.addoption("--rnnlab-groups", help="grade only these test groups (comma-separated functions)")
-    group.addoption("--rnnlab-zygote", help="the address of the batch's zygote, which forks Keras workers")
+    group.addoption("--rnnlab-zygote", action="append", default=[], metavar="LANE=ADDRESS",
+                    help="the address of the batch's zygote of a lane (numpy, keras), which forks its workers")
 
 
 def pytest_configure(config):
@@ -42,7 +43,7 @@ def student(request):
     if not submission:
         pytest.fail("run the graders with --rnnlab-submission FOLDER")
     with StudentCode(submission, timeout=request.config.getoption("--rnnlab-call-timeout"),
-                     zygote=request.config.getoption("--rnnlab-zygote")) as code:
+                     zygotes=dict(z.split("=", 1) for z in request.config.getoption("--rnnlab-zygote"))) as code:
         if any(_tests_keras(item) for item in request.session.items):
             code.start_keras()  # TensorFlow's import then overlaps the numpy tests, which go first
         yield code

@@ -8,8 +8,9 @@ costs only the call that caused it, and the next call starts a fresh worker. A f
 hung in is not run again: later calls that reach it fail at once instead of waiting again.
 
 Functions that return Keras objects run in a worker of their own, with TensorFlow imported: forked
-from the batch's zygote (see sandbox.Zygote) in ~0.3 s, or else started early (`start_keras`), so
-that it imports TensorFlow (3-4 s) while the numpy tests run.
+from the batch's Keras zygote (see sandbox.Zygote) in ~0.3 s, or else started early (`start_keras`),
+so that it imports TensorFlow (3-4 s) while the numpy tests run. The numpy functions' workers are
+forked from the batch's numpy zygote where there is one.
 """
 import contextlib
 import os
@@ -124,13 +125,14 @@ class StudentCode:
     Args:
         submission_dir: a folder that holds the student's `rnnlab/` package.
         timeout: seconds one call may take before the worker is killed.
-        zygote: the address of a zygote that forks Keras workers (see sandbox.Zygote), if any.
+        zygotes: lane -> the address of a zygote that forks that lane's workers (see
+            sandbox.Zygote); a lane without one starts its workers afresh.
     """
 
-    def __init__(self, submission_dir, timeout=CALL_TIMEOUT_S, zygote=None):
+    def __init__(self, submission_dir, timeout=CALL_TIMEOUT_S, zygotes=None):
         self.source = Path(submission_dir) / "rnnlab"
         self.timeout = timeout
-        self.zygote = zygote
+        self.zygotes = zygotes or {}
         self.workers = {}  # lane -> its running _Worker
         self.imported = set()  # modules that were imported once: a later hang or crash is in a call
         self.failed_imports = {}  # module -> (what, detail): its import hung or crashed; not tried again
@@ -143,14 +145,14 @@ class StudentCode:
 
     def _worker(self, lane):
         if lane not in self.workers:
-            self.workers[lane] = _Worker(self.source, lane, self.zygote)
+            self.workers[lane] = _Worker(self.source, lane, self.zygotes.get(lane))
         return self.workers[lane]
 
     def start_keras(self):
         """Start the Keras functions' worker now, so that it imports TensorFlow while other
         tests run instead of in the first Keras test. A zygote forks it when it is needed: at
         once, or once the zygote has imported TensorFlow itself, which must not hold up the tests."""
-        if self.source.is_dir() and not self.zygote:
+        if self.source.is_dir() and "keras" not in self.zygotes:
             self._worker("keras")
 
     def _stop(self, lane):

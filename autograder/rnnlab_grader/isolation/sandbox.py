@@ -18,8 +18,9 @@ grader's user, with the limits above only (`rnnlab grade` warns once): a Python 
 home folder would not be reachable by another user. Not root: no user switch either; see the
 threat model in the README.
 
-A batch's Keras workers are forked from a `Zygote` instead, which has imported TensorFlow once: they
-take the same steps (confine.py) after the fork.
+A batch's workers are forked from a `Zygote` of their lane instead, which has imported numpy (or
+TensorFlow) once: they take the same steps (confine.py) after the fork, in ~10 ms for numpy (a
+worker started afresh takes ~90 ms) and ~0.3 s for Keras (3-4 core-seconds afresh).
 """
 import json
 import os
@@ -79,8 +80,8 @@ def _interpreter(folder, use_namespace):
 
 
 def frameworks_hidden(lane, site):
-    """The folders of `site` a worker of `lane` must not import from."""
-    return [] if lane == "keras" else [str(Path(site) / name) for name in FRAMEWORKS if (Path(site) / name).is_dir()]
+    """The folders of `site` (SITE_PACKAGES, or where it is bound) a worker of `lane` must not import from."""
+    return [] if lane == "keras" else [str(Path(site) / name) for name in FRAMEWORKS if (SITE_PACKAGES / name).is_dir()]
 
 
 def _binds(folder):
@@ -124,17 +125,18 @@ class Sandbox:
         python, site = _interpreter(self.workdir, False)  # the same paths inside its root
         return [str(python), "-I", "-S", str(self.workdir / "worker.py"), str(self.workdir), str(site), *self.warm_up]
 
-    def file_system(self, python_paths):
-        """What enter_root takes for this worker, given the folders its Python runs from."""
+    def file_system(self, python_paths, site):
+        """What enter_root takes for this worker, given the folders its Python runs from and the
+        one of those that holds its site-packages."""
         return {"root": str(self.root), "keep": [*SYSTEM_PATHS, *map(str, python_paths)],
                 "writable": str(self.workdir),
-                "hidden": [*map(str, hidden_paths()), *frameworks_hidden(self.lane, SITE_PACKAGES)]}
+                "hidden": [*map(str, hidden_paths()), *frameworks_hidden(self.lane, site)]}
 
     def _enter(self):
         """Runs in the child between fork and exec, still as root when a user switch is due."""
         keep_niceness()
         if self.use_namespace:
-            enter_root(**self.file_system([PYTHON_HOME, SITE_PACKAGES]))
+            enter_root(**self.file_system([PYTHON_HOME, SITE_PACKAGES], SITE_PACKAGES))
         limit(self.user)
 
     def close(self):
@@ -145,15 +147,17 @@ class Sandbox:
         """Start the worker, which first imports its lane's modules (see worker.main); falls
         back to no namespace if the system refuses one.
 
-        Given the `zygote`'s address (see Zygote) and a lane with modules to import, the worker
-        is forked from it instead, with those modules already imported; if the zygote is gone,
-        the worker is started as above.
+        Given the address of a `zygote` of its lane (see Zygote), the worker is forked from it
+        instead, with those modules already imported; if the zygote is gone, the worker is started
+        as above.
         """
         self._prepare()
         env = _environment(self.workdir / "home")
-        if zygote and self.warm_up:
+        if zygote:
+            folder = Path(zygote).parent.parent  # the zygote's, which holds the Python it runs
+            system = self.file_system([folder], folder / ".site") if self.use_namespace else None
             try:
-                return ForkedWorker(zygote, self.workdir, self.user, env, self if self.use_namespace else None)
+                return ForkedWorker(zygote, self.workdir, self.user, env, system)
             except (OSError, ValueError, KeyError):  # a zygote gone, or one that said something else
                 pass
         try:
@@ -191,17 +195,21 @@ class Sandbox:
 
 
 class Zygote:
-    """A process that has imported the Keras lane's modules, and forks the Keras workers of a batch
-    (see zygote.py): each then starts in ~0.3 s instead of importing TensorFlow, 3-4 core-seconds,
-    once per submission. It lives in the mount namespace a worker would have, so that what it
+    """A process that has imported a lane's modules (numpy; Keras), and forks that lane's workers for
+    a batch (see zygote.py): a Keras worker then starts in ~0.3 s instead of importing TensorFlow,
+    3-4 core-seconds, once per submission; a numpy worker in ~10 ms instead of ~90 ms, which counts
+    because a worker that was lent the reference is replaced (see proxy.StudentCode.delegating). It lives in the mount namespace a worker would have, so that what it
     imports stays reachable once the repository is hidden; its socket's folder is hidden from the
     workers, and it serves only its own user.
 
-    `with Zygote() as address:` gives the address that `Sandbox.spawn` takes, or None if the
+    `with Zygote(lane) as address:` gives the address that `Sandbox.spawn` takes, or None if the
     zygote could not be started (the workers then start as usual).
     """
 
     FILES = ("zygote.py", "worker.py", "confine.py")
+
+    def __init__(self, lane="keras"):
+        self.lane = lane
 
     def __enter__(self):
         self.folder = Path(tempfile.mkdtemp(prefix="rnnlab-zygote-"))
@@ -227,7 +235,7 @@ class Zygote:
             try:
                 self.process = subprocess.Popen(
                     [str(python), "-I", "-S", str(self.folder / "zygote.py"), str(site), str(listener.fileno()),
-                     *LANES["keras"]],
+                     *LANES[self.lane]],
                     stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                     pass_fds=[listener.fileno()], cwd=self.folder, env=_environment(self.folder / "home"),
                     start_new_session=True, preexec_fn=enter)
@@ -251,10 +259,10 @@ class ForkedWorker:
     """A worker forked by a zygote, as much of a subprocess.Popen as a worker's grader uses: pid,
     stdin, stdout and wait(). The zygote reports how it ended (see zygote.py)."""
 
-    def __init__(self, address, workdir, user, env, sandbox=None, timeout=60):
+    def __init__(self, address, workdir, user, env, file_system=None, timeout=60):
         """`timeout`: how long the zygote may take to answer, which it does once it has imported
-        TensorFlow (a few seconds, at the start of a batch). Given the `sandbox`, the worker enters
-        its file system (built around the zygote's folder, which holds the Python it runs)."""
+        TensorFlow (a few seconds, at the start of a batch). Given `file_system` (what
+        confine.enter_root takes), the worker enters it before it becomes `user`."""
         self.returncode = None
         self.connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.connection.settimeout(timeout)  # the zygote may still be importing TensorFlow
@@ -262,7 +270,7 @@ class ForkedWorker:
         try:
             self.connection.connect(address)
             request = {"workdir": str(workdir), "user": user, "niceness": os.nice(0), "env": env,
-                       "file_system": sandbox and sandbox.file_system([])}
+                       "file_system": file_system}
             socket.send_fds(self.connection, [json.dumps(request).encode() + b"\n"], [requests[0], replies[1]])
             self._received = b""
             self.pid = self._message()["pid"]

@@ -71,10 +71,8 @@ def _become_worker(request, fds):
         os.closerange(3, 2**16)  # the listener and other graders' connections: no way back here
         os.environ.clear()
         os.environ.update(request["env"])
-        if request.get("file_system"):  # built around this folder, which holds the Python it runs
-            system = request["file_system"]
-            confine.enter_root(system["root"], [*system["keep"], os.path.dirname(os.path.abspath(__file__))],
-                               system["writable"], system["hidden"])
+        if request.get("file_system"):
+            confine.enter_root(**request["file_system"])
         confine.limit(request["user"])
         worker.main(request["workdir"])
     except BaseException:
