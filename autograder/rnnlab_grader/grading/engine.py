@@ -51,9 +51,12 @@ def grading_key(path):
     Two runs with the same key give the same result, so a finished one need not be repeated.
     """
     path = Path(path)
-    files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
-    root = path.parent if path.is_file() else path
-    return f"{graders_key()[:16]}-{_digest(root, files)}"
+    try:
+        files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file() and not p.is_symlink()]
+        root = path.parent if path.is_file() else path
+        return f"{graders_key()[:16]}-{_digest(root, files)}"
+    except (OSError, RecursionError, ValueError):  # unreadable: graded each time (and refused by intake)
+        return f"{graders_key()[:16]}-unreadable-{time.time_ns()}"
 
 
 def _run_graders(submission_dir, results_path, extra_args=(), timeout=SUBMISSION_TIMEOUT_S):
@@ -110,6 +113,8 @@ def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout
             problem = str(error)
         except subprocess.TimeoutExpired:
             problem = f"grading took longer than {timeout} s and was stopped"
+        except Exception as error:  # noqa: BLE001 (whatever it is, it is this submission's, not the batch's)
+            problem = f"could not be graded: {type(error).__name__}: {str(error)[:200]}"
     return {**_result(name, outcomes, problem, groups), "seconds": round(time.perf_counter() - started, 2)}
 
 

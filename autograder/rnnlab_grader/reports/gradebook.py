@@ -71,10 +71,19 @@ def gradebook_csv(results):
     writer.writerow(["submission", *groups, "total", "max_score", "problem"])
     for result in results:
         scores = group_scores(result)
-        problem = "" if result["output"].endswith("points") else result["output"]
-        writer.writerow([result["name"], *(f"{scores[g][0]:g}" for g in groups),
-                         f"{result['score']:g}", f"{result['max_score']:g}", problem])
+        writer.writerow([_cell(result["name"]), *(f"{scores[g][0]:g}" for g in groups),
+                         f"{result['score']:g}", f"{result['max_score']:g}", _cell(problem_of(result))])
     return buffer.getvalue()
+
+
+def problem_of(result):
+    """Why a submission could not be graded at all ("" if it was graded)."""
+    return "" if result["output"].endswith("points") else result["output"]
+
+
+def _cell(text):
+    """Text a spreadsheet shows as text: a leading =, +, - or @ (a formula) is escaped with a quote."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def write_gradebook(out_dir, results):
@@ -112,9 +121,11 @@ def print_gradebook(results, console=None):
     console.print(table)
     for result in results:
         lost = [t for t in result["tests"] if t["score"] < t["max_score"]]
-        if lost:
-            console.print(f"[bold]{result['name']}[/]: {len(lost)} of {len(result['tests'])} tests lost "
-                          f"points; first: {lost[0]['name']}", highlight=False)
+        if problem_of(result):
+            console.print(f"[bold]{escape(result['name'])}[/]: not graded: {escape(problem_of(result))}", highlight=False)
+        elif lost:
+            console.print(f"[bold]{escape(result['name'])}[/]: {len(lost)} of {len(result['tests'])} tests lost "
+                          f"points; first: {escape(lost[0]['name'])}", highlight=False)
 
 
 def _share(value):
