@@ -1,4 +1,5 @@
 """A broken submission scores zero on what it broke, and everything else is still graded."""
+import fcntl
 import os
 import re
 import subprocess
@@ -11,6 +12,7 @@ import pytest
 from conftest import lost_groups, make_submission
 from rnnlab_grader import reference
 from rnnlab_grader.grading import dependencies, engine, examples
+from rnnlab_grader.isolation import sandbox
 from rnnlab_grader.isolation.proxy import StudentCode, StudentError
 
 
@@ -191,3 +193,25 @@ def test_student_code_runs_as_nice_as_its_grader(tmp_path):
     run = subprocess.run([sys.executable, "-c", script, str(submission)], capture_output=True, text=True, check=True)
     assert re.search(r"softmax raised RuntimeError: /autogroup-\d+ nice 7 ", run.stdout), run.stdout
     assert re.search(r"recurrent_layer raised RuntimeError: /autogroup-\d+ nice 7 ", run.stdout), run.stdout
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="worker uids are switched to only when grading as root")
+def test_gradings_running_at_once_never_share_a_worker_uid():
+    """Each process takes its uids by a lock that lives as long as it does, not from its pid (two
+    pids 50,000 apart gave two gradings the same uid where pid_max exceeds that; here every process
+    says the same pid): eight processes at once get sixteen different uids, and a uid is free again
+    once its process has ended."""
+    script = ("import os, sys\nos.getpid = lambda: 4242\n"
+              "from rnnlab_grader.isolation.sandbox import unprivileged_user\n"
+              "print(unprivileged_user('numpy')[0], unprivileged_user('keras')[0], flush=True)\n"
+              "sys.stdin.read()\n")
+    holders = [subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                text=True) for _ in range(8)]
+    uids = [uid for holder in holders for uid in map(int, holder.stdout.readline().split())]
+    for holder in holders:
+        holder.stdin.close()
+        holder.wait()
+    assert len(uids) == len(set(uids)) == 16
+    for uid in uids:  # released with their processes
+        with open(sandbox.UID_LOCKS / str(uid)) as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -22,6 +22,7 @@ A batch's workers are forked from a `Zygote` of their lane instead, which has im
 TensorFlow) once: they take the same steps (confine.py) after the fork, in ~10 ms for numpy (a
 worker started afresh takes ~90 ms) and ~0.3 s for Keras (3-4 core-seconds afresh).
 """
+import fcntl
 import json
 import os
 import shutil
@@ -59,11 +60,38 @@ def unprivileged_user(lane):
     Each grading process gets its own unnamed uids, one for each of its workers (`lane`), so
     that submissions graded at the same time (-j N) cannot read or signal each other, one
     worker's clean-up (`kill_all`) cannot kill the other, and the process limit is per worker.
+    A uid is held, for as long as the process that took it lives, by a lock that no other
+    grading on the machine can take (see _allocate_uid): two gradings never share one.
     """
     if os.geteuid() != 0:
         return None
-    uid = UID_BASE + len(LANES) * (os.getpid() % (UID_SPAN // len(LANES))) + list(LANES).index(lane)
+    if lane not in _held:
+        _held[lane] = _allocate_uid()
+    uid = _held[lane][0]
     return uid, uid
+
+
+_held = {}  # lane -> (uid, the open file whose lock holds it)
+UID_LOCKS = Path(tempfile.gettempdir()) / "rnnlab-uids"
+
+
+def _allocate_uid():
+    """A uid in [UID_BASE, UID_BASE + UID_SPAN) that no live process of any grading holds: its lock
+    file (in a root-only folder) is locked (flock) for this process's lifetime, and released by the
+    kernel when it ends, however it ends. Candidates start at a random place, so that gradings
+    started together seldom try the same ones."""
+    UID_LOCKS.mkdir(mode=0o700, exist_ok=True)
+    start = int.from_bytes(os.urandom(4), "little") % UID_SPAN
+    for offset in range(UID_SPAN):
+        uid = UID_BASE + (start + offset) % UID_SPAN
+        fd = os.open(UID_LOCKS / str(uid), os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            continue
+        return uid, fd
+    raise RuntimeError(f"no free worker uid in {UID_BASE}..{UID_BASE + UID_SPAN - 1}")
 
 
 PYTHON_HOME = Path(sys.base_prefix).resolve()
