@@ -24,7 +24,7 @@ from pathlib import Path
 from ..contract import SIGNATURES
 from ..paths import GRADERS, MUTANTS, PACKAGE, REFERENCE
 from ..isolation import Zygote
-from .intake import SubmissionError, stage, submission_name  # noqa: F401 (submission_name: the CLI's)
+from .intake import SubmissionError, stage, submission_name
 
 SUBMISSION_TIMEOUT_S = 600
 

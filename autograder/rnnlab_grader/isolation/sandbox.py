@@ -226,9 +226,10 @@ class Zygote:
     """A process that has imported a lane's modules (numpy; Keras), and forks that lane's workers for
     a batch (see zygote.py): a Keras worker then starts in ~0.3 s instead of importing TensorFlow,
     3-4 core-seconds, once per submission; a numpy worker in ~10 ms instead of ~90 ms, which counts
-    because a worker that was lent the reference is replaced (see proxy.StudentCode.delegating). It lives in the mount namespace a worker would have, so that what it
-    imports stays reachable once the repository is hidden; its socket's folder is hidden from the
-    workers, and it serves only its own user.
+    because a worker that was lent the reference is replaced (see proxy.StudentCode.delegating).
+    It lives in a mount namespace with the repository hidden and its Python bound into its folder,
+    so that what it imports stays reachable; its socket's folder is hidden from the workers, and it
+    serves only its own user.
 
     `with Zygote(lane) as address:` gives the address that `Sandbox.spawn` takes, or None if the
     zygote could not be started (the workers then start as usual).

@@ -87,8 +87,8 @@ NOT_GRADED = "not graded: "  # engine: a test without an outcome, because the wh
 
 
 def is_problem(result):
-    """Whether grading failed as a whole (the same rule as the gradebook's `problem` column)."""
-    return not result["output"].endswith("points")
+    """Whether grading failed as a whole (the gradebook's `problem` column is not empty)."""
+    return bool(gradebook.problem_of(result))
 
 
 def submission_problem_kind(output):
