@@ -17,6 +17,7 @@ code before, at commit f747308): that is what this file holds at zero.
 | thief, after a recorder, through /tmp (3 of 3) | private /tmp, /var/tmp and /dev/shm per worker |
 | reader beside a victim (3 of 3) | a whitelisted file system; /proc shows the worker's own processes |
 | replayer, after a harvester of lent answers (4 of 4) | a lent worker is replaced; private scratch space |
+| forged_summaries (10 of 10, at 8c51c32) | Keras models are summarised by the rebuilder, from their configuration |
 """
 import os
 import shutil
@@ -193,6 +194,31 @@ HARVESTING_FORWARD = """    for key, args in list(_inputs.items()):
     raise NotImplementedError("rnn_forward")"""
 
 
+# recurrent_layer returns no layer, and the worker's own summariser is replaced by one that writes
+# the summary the graders expect from the builder's arguments (parameter counts by formula).
+FORGER = """
+import json, sys
+
+def _forged(arguments, input_shape):
+    cell, units, bidirectional, merge_mode, return_sequences = arguments
+    seq_len, input_dim = input_shape
+    gates, biases = {"rnn": (1, 1), "lstm": (4, 1), "gru": (3, 2)}[cell]
+    inner = {"class": {"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}[cell], "units": units,
+             "return_sequences": return_sequences, "params": gates * units * (input_dim + units + biases)}
+    layer = inner
+    if bidirectional:
+        layer = {"class": "Bidirectional", "merge_mode": merge_mode, "inner": inner, "params": 2 * inner["params"]}
+    width = 2 * units if bidirectional and merge_mode == "concat" else units
+    return {"layers": [layer], "output_shape": [None, seq_len, width] if return_sequences else [None, width]}
+
+for _name in ("__main__", "worker"):
+    _worker = sys.modules.get(_name)
+    if _worker is not None and hasattr(_worker, "_summarize_keras"):
+        _worker._summarize_keras = _forged
+        _worker._describe_keras = json.dumps  # where only a description leaves the worker
+"""
+
+
 def _edited(source, root, name, edits):
     """root/name/rnnlab/: a copy of `source`'s package, with each edit applied to it in turn."""
     package = root / name / "rnnlab"
@@ -240,6 +266,10 @@ CASES = {
     "borrows_tensorflow": (lambda root, name: from_stubs(root, name, lambda p: replace_stub(
         p, "layers.sigmoid", "    import tensorflow as tf\n    return tf.math.sigmoid(a).numpy()")),
         {"layers.sigmoid"}, 0),
+    "forged_summaries": (lambda root, name: from_stubs(root, name, lambda p: (
+        prepend(p, "keras_models", FORGER), replace_stub(
+            p, "keras_models.recurrent_layer", "    return cell, units, bidirectional, merge_mode, return_sequences"))),
+        {"keras_models.recurrent_layer"}, 0),
     "package_is_a_link": (linked_package, None, 0),
     "one_file_is_a_link": (one_linked_file, None, 0),
     "a_link_beside_the_package": (linked_notebook, {"layers.sigmoid"}, 0),

@@ -114,6 +114,58 @@ def test_keras_functions_run_in_a_worker_that_imported_tensorflow_as_it_started(
             student.call(*GRU_LAYER, keras_input_shape=(3, 2))
 
 
+# Code that would travel with a model's configuration: a Lambda's bytecode, a class of the
+# submission's own, a module that is not Keras's. The rebuilder rebuilds none of them.
+UNBUILDABLE = {
+    "lambda": "    return keras.layers.Lambda(lambda x: x)\n",
+    "own_class": "    class Mine(keras.layers.Layer):\n        def call(self, x):\n            return x\n"
+                 "    return Mine()\n",
+    "not_keras": "    import sys, json\n"
+                 "    worker = sys.modules.get('worker') or sys.modules['__main__']\n"
+                 "    worker._describe_keras = lambda value: json.dumps(value)\n"
+                 "    return {'module': 'os', 'class_name': 'system', 'config': {'command': 'true'}}\n",
+}
+
+
+@pytest.mark.parametrize("name", UNBUILDABLE)
+def test_the_rebuilder_rebuilds_only_kerass_own_layers(tmp_path, name):
+    submission = make_submission(tmp_path, name, "keras_models.py", "    layer = LAYERS[cell](units, ",
+                                 UNBUILDABLE[name] + "    layer = LAYERS[cell](units, ")
+    with StudentCode(submission) as student:
+        with pytest.raises(StudentError, match="recurrent_layer's model could not be rebuilt from its configuration"):
+            student.call(*GRU_LAYER, keras_input_shape=(3, 2))
+        assert "rebuilder" in student.workers and not (student.workers["rebuilder"].workdir / "rnnlab").exists()
+
+
+def test_the_rebuilder_summarises_what_the_builder_built(tmp_path):
+    # The student's worker summarises nothing: a summariser replaced there changes no summary.
+    submission = make_submission(tmp_path, "forger", "keras_models.py", "    layer = LAYERS[cell](units, ",
+                                 "    import sys\n    worker = sys.modules.get('worker') or sys.modules['__main__']\n"
+                                 "    worker._summarize_keras = lambda value, shape: {'layers': 'forged'}\n"
+                                 "    layer = LAYERS[cell](units, ")
+    with StudentCode(submission) as student:
+        summary = student.call(*GRU_LAYER, keras_input_shape=(3, 2))
+    assert summary["layers"][-1]["class"] == "GRU" and summary["output_shape"] == [None, 3, 4]
+
+
+def test_a_batch_rebuilds_each_described_model_once(tmp_path):
+    # The same builder describes the same configuration in every worker (names from scratch each
+    # call), so a later submission's identical model is summarised from the batch's cache.
+    first, second = (make_submission(tmp_path, name, "keras_models.py", "def recurrent_layer(", "def recurrent_layer(")
+                     for name in ("first", "second"))
+    cache = tmp_path / "models"
+    cache.mkdir()
+    summaries = []
+    for models_before, submission in enumerate((first, second, first)):
+        with StudentCode(submission, model_cache=cache) as student:
+            for _ in range(models_before):  # Keras's default names used up differently in each
+                student.call("keras_models.build_sequence_classifier", "gru", 6, 3, 5, 7, True)
+            summaries.append(student.call(*GRU_LAYER, keras_input_shape=(3, 2)))
+            rebuilt = "rebuilder" in student.workers
+        assert rebuilt == (models_before < 2)  # the classifier is new in the second
+    assert summaries[0] == summaries[1] == summaries[2] and len(list(cache.iterdir())) == 2
+
+
 def test_a_crash_in_one_worker_leaves_the_other_running(tmp_path):
     # Each worker has a user of its own: the crashed one's clean-up kills its user's processes.
     submission = make_submission(tmp_path, "exit", "layers.py", "    out = W[ids]\n",

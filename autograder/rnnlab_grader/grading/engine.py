@@ -10,6 +10,7 @@ which reaches the student's code only through a worker process (isolation/proxy.
 A test that did not report (the grading process died or ran out of time) scores zero with
 a message saying so; the result is always complete, and a batch always finishes.
 """
+import contextlib
 import functools
 import hashlib
 import json
@@ -85,13 +86,17 @@ def catalogue():
     return tuple(sorted(tests, key=lambda t: order.index(t["group"]) if t["group"] in order else len(order)))
 
 
-def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout=None, groups=None, zygotes=None):
+def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout=None, groups=None, batch=None):
     """Grade one submission (a folder holding rnnlab/, or a zip of one).
 
     `timeout` bounds the whole grading run, `call_timeout` one call of student code;
     `groups` (functions such as "rnn.rnn_forward") restricts grading, and the result, to those;
-    `zygotes` maps a lane to the address of a sandbox.Zygote that forks its workers.
+    `batch` holds the graders' options for what the batch's gradings share (see _shared); without
+    it, the grading starts its own.
     """
+    if batch is None:
+        with _shared() as batch:
+            return grade_submission(path, name, timeout, call_timeout, groups, batch)
     path = Path(path)
     name = name or submission_name(path)
     outcomes, problem = {}, None
@@ -103,7 +108,7 @@ def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout
             results = tmp / "outcomes.json"
             extra = ["--rnnlab-call-timeout", str(call_timeout)] if call_timeout else []
             extra += ["--rnnlab-groups", ",".join(sorted(groups))] if groups else []
-            extra += [f"--rnnlab-zygote={lane}={address}" for lane, address in (zygotes or {}).items() if address]
+            extra += batch
             run = _run_graders(folder, results, extra, timeout=timeout)
             if results.exists():
                 outcomes = {o["id"]: o for o in json.loads(results.read_text())}
@@ -148,17 +153,28 @@ def grade_batch(paths, jobs=1, on_result=None, call_timeout=None, groups=None, t
     """
     def grade(path):
         result = grade_submission(path, timeout=timeout, call_timeout=call_timeout,
-                                  groups=(groups or {}).get(path), zygotes=zygotes)
+                                  groups=(groups or {}).get(path), batch=batch)
         if on_result:
             on_result(result)
         return result
 
-    # The Keras zygote imports TensorFlow while the graders are collected.
-    with Zygote("numpy") as numpy_zygote, Zygote("keras") as keras_zygote:
-        zygotes = {"numpy": numpy_zygote, "keras": keras_zygote}
+    with _shared() as batch:
         catalogue()  # once, before the threads start
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             return list(pool.map(grade, paths))
+
+
+@contextlib.contextmanager
+def _shared():
+    """What a batch's gradings share, as the graders' options, for as long as the block runs: a
+    zygote of each lane, which forks that lane's workers (the rebuilder's too, from Keras's; Keras's
+    imports TensorFlow while the graders are collected), and a root-only folder of rebuilt models'
+    summaries (see proxy.StudentCode)."""
+    with Zygote("numpy") as numpy_zygote, Zygote("keras") as keras_zygote, \
+            tempfile.TemporaryDirectory(prefix="rnnlab-models-") as model_cache:
+        zygotes = {"numpy": numpy_zygote, "keras": keras_zygote}
+        yield [f"--rnnlab-zygote={lane}={address}" for lane, address in zygotes.items() if address] + \
+            [f"--rnnlab-model-cache={model_cache}"]
 
 
 def group_scores(result):

@@ -30,6 +30,7 @@ def pytest_addoption(parser):
     group.addoption("--rnnlab-groups", help="grade only these test groups (comma-separated functions)")
     group.addoption("--rnnlab-zygote", action="append", default=[], metavar="LANE=ADDRESS",
                     help="the address of the batch's zygote of a lane (numpy, keras), which forks its workers")
+    group.addoption("--rnnlab-model-cache", help="the batch's folder of rebuilt Keras models' summaries")
 
 
 def pytest_configure(config):
@@ -43,7 +44,8 @@ def student(request):
     if not submission:
         pytest.fail("run the graders with --rnnlab-submission FOLDER")
     with StudentCode(submission, timeout=request.config.getoption("--rnnlab-call-timeout"),
-                     zygotes=dict(z.split("=", 1) for z in request.config.getoption("--rnnlab-zygote"))) as code:
+                     zygotes=dict(z.split("=", 1) for z in request.config.getoption("--rnnlab-zygote")),
+                     model_cache=request.config.getoption("--rnnlab-model-cache")) as code:
         if any(_tests_keras(item) for item in request.session.items):
             code.start_keras()  # TensorFlow's import then overlaps the numpy tests, which go first
         yield code

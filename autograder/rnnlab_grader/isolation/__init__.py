@@ -7,7 +7,8 @@ Grader side (imported by grading/):
 
 Worker side (run as scripts with `python -I -S`, where this package is not importable; each imports
 only the standard library, numpy, and the other two):
-    worker   imports the submission and answers calls, one plain-data frame each
+    worker   imports the submission and answers calls, one plain-data frame each; as the
+             rebuilder, loads no submission and rebuilds the Keras models workers describe
     zygote   imports Keras once and forks workers
     confine  the steps that confine a process: session, niceness, mount namespace, limits, user
 

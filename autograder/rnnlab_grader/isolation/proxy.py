@@ -10,9 +10,13 @@ hung in is not run again: later calls that reach it fail at once instead of wait
 Functions that return Keras objects run in a worker of their own, with TensorFlow imported: forked
 from the batch's Keras zygote (see sandbox.Zygote) in ~0.3 s, or else started early (`start_keras`),
 so that it imports TensorFlow (3-4 s) while the numpy tests run. The numpy functions' workers are
-forked from the batch's numpy zygote where there is one.
+forked from the batch's numpy zygote where there is one. A Keras object leaves its worker only as
+its configuration: the rebuilder, a worker of its own that never loads student code, rebuilds it and
+gives the summary that is checked, so that nothing checked is computed where student code runs.
 """
 import contextlib
+import hashlib
+import json
 import os
 import re
 import select
@@ -63,11 +67,13 @@ class _Worker:
     nothing else. Only the package's Python files are copied: no links, no data, no caches."""
 
     def __init__(self, source, lane, zygote=None):
-        """`lane` is "numpy" or "keras": Keras's worker imports TensorFlow as it starts, or is forked
-        from the `zygote` (its address) that has."""
+        """`lane` is "numpy", "keras" or "rebuilder" (see sandbox.LANES): Keras's worker and the rebuilder
+        import TensorFlow as they start, or are forked from the `zygote` (its address) that has.
+        The rebuilder has no `source`: it never loads student code."""
         self.workdir = Path(tempfile.mkdtemp(prefix="rnnlab-worker-"))
-        shutil.copytree(source, self.workdir / "rnnlab", symlinks=True,
-                        ignore=lambda folder, names: [n for n in names if _skip(Path(folder) / n)])
+        if source is not None:
+            shutil.copytree(source, self.workdir / "rnnlab", symlinks=True,
+                            ignore=lambda folder, names: [n for n in names if _skip(Path(folder) / n)])
         self.sandbox = Sandbox(self.workdir, lane)
         try:
             self.process = self.sandbox.spawn(zygote)
@@ -127,12 +133,16 @@ class StudentCode:
         timeout: seconds one call may take before the worker is killed.
         zygotes: lane -> the address of a zygote that forks that lane's workers (see
             sandbox.Zygote); a lane without one starts its workers afresh.
+        model_cache: a folder, writable by the grader only, where the summaries of rebuilt
+            models are kept for the batch (a summary depends on the configuration alone; most
+            submissions describe the same models).
     """
 
-    def __init__(self, submission_dir, timeout=CALL_TIMEOUT_S, zygotes=None):
+    def __init__(self, submission_dir, timeout=CALL_TIMEOUT_S, zygotes=None, model_cache=None):
         self.source = Path(submission_dir) / "rnnlab"
         self.timeout = timeout
         self.zygotes = zygotes or {}
+        self.model_cache = Path(model_cache) if model_cache else None
         self.workers = {}  # lane -> its running _Worker
         self.imported = set()  # modules that were imported once: a later hang or crash is in a call
         self.failed_imports = {}  # module -> (what, detail): its import hung or crashed; not tried again
@@ -145,15 +155,20 @@ class StudentCode:
 
     def _worker(self, lane):
         if lane not in self.workers:
-            self.workers[lane] = _Worker(self.source, lane, self.zygotes.get(lane))
+            if lane == "rebuilder":  # no submission, and forked as Keras's worker is
+                self.workers[lane] = _Worker(None, lane, self.zygotes.get("keras"))
+            else:
+                self.workers[lane] = _Worker(self.source, lane, self.zygotes.get(lane))
         return self.workers[lane]
 
     def start_keras(self):
-        """Start the Keras functions' worker now, so that it imports TensorFlow while other
-        tests run instead of in the first Keras test. A zygote forks it when it is needed: at
-        once, or once the zygote has imported TensorFlow itself, which must not hold up the tests."""
+        """Start the Keras functions' worker and the rebuilder now, so that they import TensorFlow
+        while other tests run instead of in the first Keras test. A zygote forks them when they
+        are needed: at once, or once the zygote has imported TensorFlow itself, which must not
+        hold up the tests."""
         if self.source.is_dir() and "keras" not in self.zygotes:
             self._worker("keras")
+            self._worker("rebuilder")
 
     def _stop(self, lane):
         self.workers.pop(lane).close()
@@ -273,8 +288,42 @@ class StudentCode:
             raise StudentError(f"{function} crashed the Python process{reason}") from error
         if "error" in reply:
             raise StudentError(_explain(function, reply))
+        if sig.keras:
+            return self._rebuild(function, reply["result"], keras_input_shape, timeout)
         if echo_args:
             return reply["result"], reply["args_after"]
+        return reply["result"]
+
+
+    def _rebuild(self, function, config, input_shape, timeout):
+        """The summary of the model that `function` described by its configuration, made by the
+        rebuilder: a worker that rebuilds it and never loads student code (see worker.rebuild_keras)."""
+        if not isinstance(config, str):
+            raise StudentError(f"{function} returned data that cannot be checked: its model's "
+                               f"configuration is a {type(config).__name__}, not text")
+        request = {"rebuild": config, "keras_input_shape": input_shape}
+        cached = None
+        if self.model_cache:
+            cached = self.model_cache / (hashlib.sha256(json.dumps(request).encode()).hexdigest() + ".json")
+            with contextlib.suppress(OSError, ValueError):
+                return json.loads(cached.read_text())
+        rebuilder = self._worker("rebuilder").process
+        try:
+            worker.write_frame(rebuilder.stdin, request)
+            reply = worker.read_frame(_DeadlineReader(rebuilder.stdout, timeout))
+        except (OSError, EOFError, ValueError, struct.error):  # TimeoutError included
+            self._stop("rebuilder")
+            raise StudentError(f"{function}'s model could not be rebuilt from its configuration "
+                               f"within {timeout:.0f} s") from None
+        if "error" in reply:
+            error = reply["error"]
+            raise StudentError(f"{function}'s model could not be rebuilt from its configuration (only "
+                               f"Keras's own layers can be: no Lambda, no class of your own): "
+                               f"{error['type']}: {error['message']}")
+        if cached:  # written whole or not at all: gradings running at once share the folder
+            partial = cached.with_suffix(f".{os.getpid()}")
+            partial.write_text(json.dumps(reply["result"]))
+            partial.replace(cached)
         return reply["result"]
 
 

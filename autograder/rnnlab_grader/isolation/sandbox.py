@@ -48,9 +48,10 @@ def hidden_paths():
 
 UID_BASE, UID_SPAN = 200_000, 100_000
 # The workers a grading runs at once (see proxy.StudentCode), each with the modules it imports
-# as it starts: Keras's imports TensorFlow while the numpy functions are graded.
-LANES = {"numpy": (), "keras": ("keras",)}
-# Only the Keras lane has the frameworks: the from-scratch exercises cannot borrow their autodiff.
+# as it starts: Keras's imports TensorFlow while the numpy functions are graded. The rebuilder rebuilds
+# the models Keras's worker describes, and never loads student code.
+LANES = {"numpy": (), "keras": ("keras",), "rebuilder": ("keras",)}
+# Only the Keras lanes have the frameworks: the from-scratch exercises cannot borrow their autodiff.
 FRAMEWORKS = ("tensorflow", "keras", "tf_keras", "tensorboard", "jax", "jaxlib", "torch")
 
 
@@ -109,7 +110,7 @@ def _interpreter(folder, use_namespace):
 
 def frameworks_hidden(lane, site):
     """The folders of `site` (SITE_PACKAGES, or where it is bound) a worker of `lane` must not import from."""
-    return [] if lane == "keras" else [str(Path(site) / name) for name in FRAMEWORKS if (SITE_PACKAGES / name).is_dir()]
+    return [] if "keras" in LANES[lane] else [str(Path(site) / name) for name in FRAMEWORKS if (SITE_PACKAGES / name).is_dir()]
 
 
 def _binds(folder):

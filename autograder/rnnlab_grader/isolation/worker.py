@@ -204,6 +204,27 @@ def _shape_result(result, returns, opaque, handles):
     return shaped[0] if len(returns) == 1 else tuple(shaped)
 
 
+def _describe_keras(value):
+    """A Keras layer or model as its configuration (JSON text), which is all that leaves a student's
+    worker: the rebuilder rebuilds it and summarises that (see rebuild_keras), so that nothing checked
+    is computed where student code runs."""
+    import keras
+
+    if not isinstance(value, keras.layers.Layer):
+        raise TypeError(f"should return a Keras model or layer, got {type(value).__name__}")
+    return json.dumps(keras.saving.serialize_keras_object(value))
+
+
+def rebuild_keras(config, input_shape):
+    """In the rebuilder, a worker that never loads student code: rebuild the layer or model a student's
+    worker described (`config`, see _describe_keras) and summarise it. Keras's safe mode rebuilds
+    Keras's own classes only and runs no code that came with the configuration."""
+    import keras
+
+    value = keras.saving.deserialize_keras_object(json.loads(config), safe_mode=True)
+    return _summarize_keras(value, input_shape)
+
+
 def _summarize_keras(value, input_shape):
     """A Keras layer or model as plain data: each layer's class, settings, output shape, parameters.
 
@@ -355,6 +376,9 @@ def serve(requests, replies):
             request = read_frame(requests)
         except EOFError:
             return
+        if "rebuild" in request:  # only ever sent to the rebuilder, which has no submission
+            write_frame(replies, _rebuilt(request))
+            continue
         try:
             module = importlib.import_module(f"rnnlab.{request['module']}")
         except BaseException as error:  # a syntax error or a crash at import time
@@ -368,9 +392,11 @@ def serve(requests, replies):
             function = getattr(module, request["function"])
             args = [_resolve(a, handles) for a in request["args"]]
             patched = _give_up_on(request.get("hung", [])) + _delegate(request.get("delegate", []), requests, replies)
+            if request.get("keras"):  # names from scratch: the same model, the same configuration
+                importlib.import_module("keras").backend.clear_session(free_memory=False)
             result = function(*args)
             if request.get("keras"):
-                result = _summarize_keras(result, request.get("keras_input_shape"))
+                result = _describe_keras(result)
             reply = {"result": _shape_result(result, request["returns"], request["opaque"], handles)}
             if request.get("echo_args"):
                 reply["args_after"] = [_plain_or_none(a) for a in args]
@@ -383,6 +409,14 @@ def serve(requests, replies):
         finally:  # newest first: a dispatch tuple patched twice gets its first original back
             for namespace, key, original in reversed(patched):
                 namespace[key] = original
+
+
+def _rebuilt(request):
+    """The rebuilder's reply to a request: the summary of the described model, or why it has none."""
+    try:
+        return {"result": rebuild_keras(request["rebuild"], request.get("keras_input_shape"))}
+    except BaseException as error:  # a configuration Keras refuses, or one too deep to read
+        return {"error": _describe_error(error)}
 
 
 def main(submission_dir, warm_up=()):
