@@ -1,7 +1,9 @@
 """Keras builders: the models of the day in Keras 3, beside their numpy versions.
 
 Importing this module imports Keras (and TensorFlow, about 5 s); the numpy modules never do.
-Builders return uncompiled models, so that the notebook chooses optimiser and loss.
+Builders return uncompiled models, so that the notebook chooses optimiser and loss. They use Keras's
+own layers only (no Lambda, no layer class of your own): the graders rebuild each model from its
+configuration.
 
 Session 2:
     recurrent_layer(cell, units, ...)          one SimpleRNN / LSTM / GRU layer, optionally Bidirectional
