@@ -9,6 +9,7 @@ Relative error, everywhere: max|got - expected| / max|expected| (the worst devia
 measured against the size of the values), so that it does not explode on entries near 0.
 """
 import copy
+import sys
 import zlib
 from dataclasses import dataclass
 
@@ -243,6 +244,15 @@ def _kind(value):
     if isinstance(value, (tuple, list)):
         return f"a {type(value).__name__} of {len(value)} items"
     return type(value).__name__
+
+
+def _is_number(value):
+    """Whether `value` is a real number or an array of them (as a loss or a gradient must be)."""
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "fiu"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return abs(value) <= sys.float_info.max  # else not even a float64
+    return isinstance(value, float)
 
 
 def _as_tuple(values, n):
@@ -513,10 +523,15 @@ def _check_gradient_of_own_forward(student, case, forward_args, got, expected, u
         outputs = _as_tuple(_call(student, case.forward or case.function, args, context),
                             len(forward_sig.returns))
         named = dict(zip(forward_sig.returns, outputs))
-        if case.loss:
-            return float(named[case.loss])
-        data = [named[n] for n in forward_sig.returns if n not in forward_sig.opaque]
-        return float(sum(np.sum(np.asarray(d, dtype=np.float64) * u) for d, u in zip(data, upstream)))
+        try:  # its outputs on shifted inputs: nothing says they are still the right shape, or numbers
+            if case.loss:
+                return float(named[case.loss])
+            data = [named[n] for n in forward_sig.returns if n not in forward_sig.opaque]
+            return float(sum(np.sum(np.asarray(d, dtype=np.float64) * u) for d, u in zip(data, upstream)))
+        except (TypeError, ValueError) as error:
+            raise GradingFailure(f"{context}your {forward_name}'s outputs on slightly shifted inputs are "
+                                 f"not numbers shaped as its outputs ({type(error).__name__}), so its "
+                                 f"own gradient cannot be measured") from None
 
     for position, name, g, e in zip(case.wrt, _grad_names(case), got, expected):
         numeric = numeric_gradient(objective, forward_args, position)
@@ -581,7 +596,7 @@ def check_exact(student, qualname, args, expected, what):
     """The function returns exactly `expected` (an integer, say) for `args`; `what` names the source."""
     context = f"{qualname.split('.')[1]}{tuple(args)}: "
     got = _call(student, qualname, args, context)
-    if got != expected:
+    if not (type(got) is type(expected) and got == expected):  # (an array's == is not a yes or no)
         raise GradingFailure(f"{context}gave {got!r}; {what} {expected!r}")
 
 
@@ -681,9 +696,11 @@ def check_training(student, case):
     for step in range(case.steps):
         args = task["batches"][step % len(task["batches"])] + (params,) + settings
         loss, dparams = _call(student, case.function, args, context)
+        if not _is_number(loss):
+            raise GradingFailure(f"{context}the loss should be a number, got {_kind(loss)} at step {step}")
         if not (isinstance(dparams, dict) and set(dparams) == set(params)) or any(
-                np.shape(dparams[name]) != params[name].shape for name in params):
-            raise GradingFailure(f"{context}dparams should be a dict with the keys and shapes of params")
+                not _is_number(dparams[name]) or np.shape(dparams[name]) != params[name].shape for name in params):
+            raise GradingFailure(f"{context}dparams should be a dict of arrays with the keys and shapes of params")
         if not np.isfinite(loss):
             raise GradingFailure(f"{context}the loss became {loss} at step {step}")
         if step < CHECKED_STEPS:

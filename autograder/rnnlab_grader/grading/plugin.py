@@ -92,13 +92,17 @@ def pytest_runtest_makereport(item, call):
         outcome["passed"] = True
 
 
+FEEDBACK_CHARS = 4000  # of one test's feedback: what a student's values put in it stays bounded
+
+
 def _feedback(excinfo):
     if excinfo is None:
         return "failed"
     if isinstance(excinfo.value, GradingFailure):
-        return str(excinfo.value)
-    # Anything else is a defect of the grader, not the student's: say so plainly.
-    return f"internal grader error: {excinfo.type.__name__}: {excinfo.value}"
+        text = str(excinfo.value)
+    else:  # anything else is a defect of the grader, not the student's: say so plainly
+        text = f"internal grader error: {excinfo.type.__name__}: {excinfo.value}"
+    return text if len(text) <= FEEDBACK_CHARS else text[:FEEDBACK_CHARS] + " [... cut]"
 
 
 def pytest_sessionfinish(session):

@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 from .. import reference
 from . import worker
 from ..contract import signature
@@ -41,12 +43,16 @@ class StudentError(Exception):
     """The student's code could not give a result: it raised, crashed, hung or returned junk."""
 
 
+CALLBACK_BYTES = 8 * 2**20  # the arrays a callback may hand the reference: it runs in the grader
+FEEDBACK_CHARS = 300  # of an exception's message from the worker
+
+
 class _DeadlineReader:
     """A binary reader of a pipe that gives up at a deadline, even in the middle of a frame."""
 
-    def __init__(self, stream, timeout):
+    def __init__(self, stream, deadline):
         self.fd = stream.fileno()
-        self.deadline = time.monotonic() + timeout
+        self.deadline = deadline
 
     def read(self, size):
         chunks, remaining = [], size
@@ -60,6 +66,29 @@ class _DeadlineReader:
             chunks.append(chunk)
             remaining -= len(chunk)
         return b"".join(chunks)
+
+
+def _write_by(stream, value, deadline):
+    """Write one frame to a worker's pipe (non-blocking, see _Worker), giving up at `deadline`: a
+    worker that does not read cannot hold the grader up."""
+    data = memoryview(worker.frame(value))
+    fd = stream.fileno()
+    while data:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([], [fd], [], left)[1]:
+            raise TimeoutError
+        try:
+            data = data[os.write(fd, data):]
+        except BlockingIOError:
+            continue
+
+
+def _read_by(stream, deadline):
+    """The worker's next frame, which must be a dict (anything else is a forged frame)."""
+    reply = worker.read_frame(_DeadlineReader(stream, deadline))
+    if type(reply) is not dict:
+        raise ValueError(f"a frame that is a {type(reply).__name__}")
+    return reply
 
 
 class _Worker:
@@ -80,6 +109,7 @@ class _Worker:
         except BaseException:
             shutil.rmtree(self.workdir, ignore_errors=True)
             raise
+        os.set_blocking(self.process.stdin.fileno(), False)  # see _write_by
 
     def close(self):
         """Stop the worker and everything it started, and remove its folder."""
@@ -104,8 +134,8 @@ class _Worker:
         try:
             os.kill(self.process.pid, signal.SIGCONT)  # a worker that stopped itself must run to answer
             os.kill(self.process.pid, signal.SIGUSR1)
-            reader = _DeadlineReader(self.process.stdout, 1.0)
-            while "running" not in (reply := worker.read_frame(reader)):
+            deadline = time.monotonic() + 1.0
+            while "running" not in (reply := _read_by(self.process.stdout, deadline)):
                 pass  # a reply or callback that came too late
         except (OSError, EOFError, ValueError, struct.error):  # TimeoutError included
             return None
@@ -209,12 +239,15 @@ class StudentCode:
         if qualname not in self.delegated:
             return {"error": f"{qualname} cannot be called back here"}
         sig = signature(qualname)
+        if _array_bytes(request) > CALLBACK_BYTES:  # it runs here, in the grader: bounded
+            return {"error": f"arguments of more than {CALLBACK_BYTES // 2**20} MiB for the reference "
+                             f"{qualname.split('.')[1]}"}
         try:
             args = [self.reference_caches[a.key] if isinstance(a, worker.Handle) else a for a in request["args"]]
             result = reference.function(qualname)(*args, **request.get("kwargs", {}))
         except Exception as error:  # the student's code passed arguments the reference refuses
             return {"error": f"the reference {qualname.split('.')[1]} refused its arguments: "
-                             f"{type(error).__name__}: {error}"}
+                             f"{type(error).__name__}: {str(error)[:FEEDBACK_CHARS]}"}
         values = list(result) if len(sig.returns) > 1 else [result]
         for i, name in enumerate(sig.returns):
             if name in sig.opaque:
@@ -248,18 +281,21 @@ class StudentCode:
                    "returns": list(sig.returns), "opaque": list(sig.opaque), "echo_args": echo_args,
                    "keras": sig.keras, "keras_input_shape": keras_input_shape,
                    "delegate": list(self.delegated), "hung": [q for q in self.hung if q not in self.delegated]}
+        deadline = time.monotonic() + timeout  # for everything: writes, reads and callbacks
         try:
-            worker.write_frame(process.stdin, request)
-            reader = _DeadlineReader(process.stdout, timeout)
+            _write_by(process.stdin, request, deadline)
             while True:  # frames before the reply: the import went through, or a callback
-                reply = worker.read_frame(reader)
+                reply = _read_by(process.stdout, deadline)
                 if "imported" in reply:
                     self.imported.add(module)
                 elif "callback" in reply:
                     self.lent_to.add(lane)
-                    worker.write_frame(process.stdin, self._answer_callback(reply))
+                    _write_by(process.stdin, self._answer_callback(reply), deadline)
                 elif "running" not in reply:  # (a "running" frame here: the code signalled itself)
                     break
+            forged = _not_a_reply(sig, reply, len(args) if echo_args else None)
+            if forged:
+                raise ValueError(forged)
         except TimeoutError:
             if module not in self.imported:
                 self._stop(lane)
@@ -275,7 +311,7 @@ class StudentCode:
                     where = " It was running {1} in rnnlab/{0}.py.".format(*running.split("."))
             raise StudentError(f"{function} did not finish within {timeout:.0f} s "
                                f"(an endless loop?).{where}") from None
-        except ValueError as error:  # a frame too large to accept, or not a frame at all
+        except ValueError as error:  # a frame too large to accept, not a frame at all, or not a reply
             self._stop(lane)
             raise StudentError(f"{function} returned data that cannot be checked: {error}") from None
         # TimeoutError is an OSError: it must be caught first.
@@ -289,13 +325,13 @@ class StudentCode:
         if "error" in reply:
             raise StudentError(_explain(function, reply))
         if sig.keras:
-            return self._rebuild(function, reply["result"], keras_input_shape, timeout)
+            return self._rebuild(function, reply["result"], keras_input_shape, deadline)
         if echo_args:
             return reply["result"], reply["args_after"]
         return reply["result"]
 
 
-    def _rebuild(self, function, config, input_shape, timeout):
+    def _rebuild(self, function, config, input_shape, deadline):
         """The summary of the model that `function` described by its configuration, made by the
         rebuilder: a worker that rebuilds it and never loads student code (see worker.rebuild_keras)."""
         if not isinstance(config, str):
@@ -309,12 +345,12 @@ class StudentCode:
                 return json.loads(cached.read_text())
         rebuilder = self._worker("rebuilder").process
         try:
-            worker.write_frame(rebuilder.stdin, request)
-            reply = worker.read_frame(_DeadlineReader(rebuilder.stdout, timeout))
+            _write_by(rebuilder.stdin, request, deadline)
+            reply = _read_by(rebuilder.stdout, deadline)
         except (OSError, EOFError, ValueError, struct.error):  # TimeoutError included
             self._stop("rebuilder")
             raise StudentError(f"{function}'s model could not be rebuilt from its configuration "
-                               f"within {timeout:.0f} s") from None
+                               f"in the time its call had") from None
         if "error" in reply:
             error = reply["error"]
             raise StudentError(f"{function}'s model could not be rebuilt from its configuration (only "
@@ -334,11 +370,46 @@ def _skip(path):
     return path.name == "__pycache__" or not (path.is_dir() or path.suffix == ".py")
 
 
+def _array_bytes(value):
+    """The bytes of every array inside plain data."""
+    if isinstance(value, np.ndarray):
+        return value.nbytes
+    if isinstance(value, (list, tuple)):
+        return sum(_array_bytes(v) for v in value)
+    if isinstance(value, dict):
+        return sum(_array_bytes(v) for v in value.values())
+    return 0
+
+
+def _not_a_reply(sig, reply, n_args=None):
+    """What makes `reply` something the worker would never send for a call of a function with
+    signature `sig` (a worker whose code was replaced), or "" if nothing does. `n_args`: the
+    arguments echoed, if asked for."""
+    if "error" in reply:
+        error = reply["error"]
+        fields_are_text = type(error) is dict and all(type(error.get(k)) is str for k in ("type", "message", "where"))
+        return "" if fields_are_text and reply.get("phase") in ("import", "call") else "an error report that is not one"
+    if "result" not in reply:
+        return "a reply without its result"
+    if n_args is not None and not (type(reply.get("args_after")) is list and len(reply["args_after"]) == n_args):
+        return "a reply without the arguments as the call left them"
+    result = reply["result"]
+    if sig.keras:
+        return "" if type(result) is str else "a model's configuration that is not text"
+    values = result if len(sig.returns) > 1 else (result,)
+    if len(sig.returns) > 1 and not (type(result) is tuple and len(result) == len(sig.returns)):
+        return f"not the {len(sig.returns)} values ({', '.join(sig.returns)}) the worker sends"
+    for name, value in zip(sig.returns, values):
+        if (name in sig.opaque) != isinstance(value, worker.Handle):
+            return f"{name} in a form the worker never sends"
+    return ""
+
+
 def _explain(function, reply):
-    error = reply["error"]
+    error = reply["error"]  # the worker's text, bounded here
+    kind, message, where = error["type"][:100], error["message"][:FEEDBACK_CHARS], error["where"][:200]
     if reply["phase"] == "import":
-        return (f"could not import your module: {error['type']}: {error['message']}"
-                f"{error['where']}")
-    if error["type"] == "NotImplementedError":
+        return f"could not import your module: {kind}: {message}{where}"
+    if kind == "NotImplementedError":
         return f"{function} is not implemented yet (it raises NotImplementedError)"
-    return f"{function} raised {error['type']}: {error['message']}{error['where']}"
+    return f"{function} raised {kind}: {message}{where}"
