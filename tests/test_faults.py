@@ -4,6 +4,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import zipfile
 
 import numpy as np
@@ -68,6 +69,39 @@ def test_a_hung_function_is_named_and_not_run_again(tmp_path):
         with student.delegating(["rnn.rnn_step_forward"]):
             h, _ = student.call("rnn.rnn_forward", *rnn_inputs())
     np.testing.assert_allclose(h, reference.function("rnn.rnn_forward")(*rnn_inputs())[0])
+
+
+# rnn_forward asks the lent rnn_step_forward (through the stand-in's own pipe) for an answer larger
+# than a pipe holds, and never reads it: the grader's write must not wait for ever.
+DEAF_CALLER = """    import time
+    replies = [c.cell_contents for c in rnn_step_forward.__closure__ if hasattr(c.cell_contents, "write")]
+    worker = __import__("sys").modules.get("worker") or __import__("sys").modules["__main__"]
+    for stream in replies:
+        try:
+            worker.write_frame(stream, {"callback": "rnn.rnn_step_forward", "kwargs": {},
+                                        "args": [np.ones((300, 1)), np.ones((300, 100)), np.ones((1, 100)),
+                                                 np.ones((100, 100)), np.ones(100)]})
+        except Exception:
+            pass
+    time.sleep(600)
+"""
+
+
+def test_a_worker_that_does_not_read_cannot_hold_the_grader(tmp_path):
+    submission = make_submission(tmp_path, "deaf", "rnn.py", "    h, _, step_caches = unfold(step, x, h0)\n",
+                                 DEAF_CALLER + "    h, _, step_caches = unfold(step, x, h0)\n")
+    finished = []
+
+    def grade():
+        with StudentCode(submission, timeout=2) as student, student.delegating(["rnn.rnn_step_forward"]):
+            with pytest.raises(StudentError, match="did not finish within 2 s"):
+                student.call("rnn.rnn_forward", *rnn_inputs())
+        finished.append(True)
+
+    grading = threading.Thread(target=grade, daemon=True)
+    grading.start()
+    grading.join(timeout=60)
+    assert finished, "the grader waited on a worker that does not read"
 
 
 def test_code_that_takes_the_signal_over_keeps_a_timeout_per_call(tmp_path):
