@@ -277,8 +277,9 @@ def test_student_code_runs_as_nice_as_its_grader(tmp_path):
               "            try:\n                student.call(*call, keras_input_shape=(3, 2) if 'keras' in call[0] else None)\n"
               "            except StudentError as error:\n                print(error)\n")
     run = subprocess.run([sys.executable, "-c", script, str(submission)], capture_output=True, text=True, check=True)
-    assert re.search(r"softmax raised RuntimeError: /autogroup-\d+ nice 7 ", run.stdout), run.stdout
-    assert re.search(r"recurrent_layer raised RuntimeError: /autogroup-\d+ nice 7 ", run.stdout), run.stdout
+    nice = min(os.nice(0) + 7, 19)  # the grader's: 7 more than this suite's, whatever that is
+    assert re.search(rf"softmax raised RuntimeError: /autogroup-\d+ nice {nice} ", run.stdout), run.stdout
+    assert re.search(rf"recurrent_layer raised RuntimeError: /autogroup-\d+ nice {nice} ", run.stdout), run.stdout
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="worker uids are switched to only when grading as root")

@@ -5,6 +5,7 @@ the test groups that must score zero; every other test must score full marks (so
 is exact). A trick on the stubs must still score 0. All cases are graded in one batch, which
 must finish. What the corpus does not defend against is in the README's threat model.
 """
+import os
 import shutil
 import stat
 import zipfile
@@ -216,13 +217,17 @@ def test_nothing_was_written_outside_the_submission(corpus):
     assert not (REPO / "planted.txt").exists()
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="workers have uids of their own only when grading as root")
 def test_no_student_process_outlives_the_batch(corpus, graded_examples):
     # graded_examples: this test waits for the example grading that runs in the background (its
-    # workers are student processes too) and so runs last, when every batch of the session is over.
+    # workers are student processes too) and so runs last. Only these batches' workers count:
+    # other gradings may run on the machine meanwhile.
+    ours = {uid for result in [*corpus.values(), *graded_examples.values()] for uid in result["worker_uids"]}
+    assert len(ours) > len(corpus)  # two or three per submission: the uids were reported
     survivors = []
     for entry in Path("/proc").iterdir():
         try:
-            if entry.name.isdigit() and entry.stat().st_uid >= 200_000:
+            if entry.name.isdigit() and entry.stat().st_uid in ours:
                 survivors.append(entry.name)
         except FileNotFoundError:
             pass

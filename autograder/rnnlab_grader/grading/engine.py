@@ -99,7 +99,7 @@ def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout
             return grade_submission(path, name, timeout, call_timeout, groups, batch)
     path = Path(path)
     name = name or submission_name(path)
-    outcomes, problem = {}, None
+    outcomes, problem, uids = {}, None, []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="rnnlab-grade-") as tmp:
         tmp = Path(tmp)
@@ -112,6 +112,7 @@ def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout
             run = _run_graders(folder, results, extra, timeout=timeout)
             if results.exists():
                 outcomes = {o["id"]: o for o in json.loads(results.read_text())}
+                uids = json.loads(results.with_name("worker_uids.json").read_text())
             else:
                 problem = f"grading stopped before it finished (pytest exit {run.returncode})"
         except SubmissionError as error:
@@ -120,7 +121,8 @@ def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout
             problem = f"grading took longer than {timeout} s and was stopped"
         except Exception as error:  # noqa: BLE001 (whatever it is, it is this submission's, not the batch's)
             problem = f"could not be graded: {type(error).__name__}: {str(error)[:200]}"
-    return {**_result(name, outcomes, problem, groups), "seconds": round(time.perf_counter() - started, 2)}
+    return {**_result(name, outcomes, problem, groups), "seconds": round(time.perf_counter() - started, 2),
+            "worker_uids": uids}  # who ran its code: see the README's threat model
 
 
 def _result(name, outcomes, problem, groups=None):

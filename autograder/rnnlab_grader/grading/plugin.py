@@ -18,7 +18,7 @@ import pytest
 
 from .checks import GradingFailure
 from ..contract import signature
-from ..isolation import CALL_TIMEOUT_S, StudentCode
+from ..isolation import CALL_TIMEOUT_S, StudentCode, worker_uids
 
 
 def pytest_addoption(parser):
@@ -110,3 +110,4 @@ def pytest_sessionfinish(session):
     if path:
         outcomes = list(session.config._rnnlab_outcomes.values())
         Path(path).write_text(json.dumps(outcomes, indent=1))
+        Path(path).with_name("worker_uids.json").write_text(json.dumps(worker_uids()))
