@@ -9,6 +9,7 @@ import json
 import shutil
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -130,6 +131,10 @@ def test_otter_run_gives_rnnlab_scores(built, tmp_path):
         assert scores[name] == expected, name
     assert all(score == most > 0 for score, most in scores["reference"].values())
     assert all(score == 0 for score, _ in scores["stubs"].values())
+    # Out of this notebook's points: a Session 1 student reads 58 / 58, not 58 / 370.
+    total = sum(most for _, most in scores["reference"].values())
+    output = json.loads((tmp_path / "out" / "reference" / "results.json").read_text())["output"]
+    assert f"{total:g} / {total:g} points" in output and total < sum(t["points"] for t in engine.catalogue())
     assert scores["missing_bias"]["rnn_step_forward"][0] < scores["missing_bias"]["rnn_step_forward"][1]
     # The diagnosis reaches a student graded through otter: the feedback names the mistake.
     feedback = next(m for m in examples.mutants() if m["name"] == "missing_bias")["feedback"]
@@ -162,3 +167,59 @@ def test_a_notebook_alone_or_fake_graders_score_zero(built, tmp_path):
     for name, submission in attempts.items():
         scores = otter_run(autograder, submission, tmp_path / name)
         assert scores and all(score == 0 for score, _ in scores.values()), (name, scores)
+
+
+@pytest.fixture(scope="module")
+def clean_python(tmp_path_factory):
+    """A Python as a grading container has it: the packages installed, but not this repository's
+    rnnlab_grader (installed here, editable, for development), so that the zip's own copy grades."""
+    clean = tmp_path_factory.mktemp("clean-python")
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(clean)], check=True)
+    site = next(clean.glob("lib/python*/site-packages"))
+    # The development site-packages as a plain path: its .pth files (the editable install) are not read.
+    (site / "installed.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    python = clean / "bin" / "python"
+    probe = subprocess.run([python, "-c", "import numpy, otter, rnnlab_grader"], capture_output=True,
+                           text=True, cwd=clean)
+    assert "No module named 'rnnlab_grader'" in probe.stderr, probe.stderr
+    return python
+
+
+# What Gradescope writes beside the submission (the fields otter reads).
+GRADESCOPE_METADATA = {"id": 1, "created_at": "2026-11-28T08:00:00.000000+00:00", "previous_submissions": [],
+                       "assignment": {"title": "rnn", "due_date": "2026-12-01T00:00:00.000000+00:00"},
+                       "users": [{"name": "A Student", "email": "student@example.edu", "sid": "1"}]}
+
+
+def gradescope_run(python, autograder_zip, submission, tree):
+    """Grade as Gradescope does: the zip unpacked in `tree`/source, the submission's files in
+    `tree`/submission, and the zip's run_otter.py run from there (`tree` stands for /autograder)."""
+    for folder in ("source", "submission", "results"):
+        (tree / folder).mkdir(parents=True)
+    (tree / "submission_metadata.json").write_text(json.dumps(GRADESCOPE_METADATA))
+    with zipfile.ZipFile(autograder_zip) as archive:
+        archive.extractall(tree / "source")
+    with zipfile.ZipFile(submission) as archive:
+        archive.extractall(tree / "submission")
+    run_otter = tree / "source" / "run_otter.py"
+    run_otter.write_text(run_otter.read_text().replace('"/autograder"', repr(str(tree))))
+    run = subprocess.run([str(python), str(run_otter)], cwd=tree / "source", capture_output=True, text=True)
+    results = tree / "results" / "results.json"
+    assert results.exists(), run.stdout[-3000:] + run.stderr[-3000:]
+    return json.loads(results.read_text())
+
+
+def test_the_zip_grades_where_only_its_own_package_is(built, clean_python, tmp_path):
+    autograder = next(z for z in built.zips if z.name.startswith("rnn_fundamentals"))
+    notebook = built.out / "rnn_fundamentals.ipynb"
+    questions = plugin_questions(autograder)
+    results = {name: gradescope_run(clean_python, autograder, submission_zip(tmp_path / f"{name}.zip", notebook, package),
+                                    tmp_path / name)
+               for name, package in (("reference", SOLUTIONS / "rnnlab"), ("stubs", built.out / "rnnlab"))}
+    scores = {name: {t["name"]: (t["score"], t["max_score"]) for t in result["tests"] if "max_score" in t}
+              for name, result in results.items()}
+    assert set(scores["reference"]) == set(questions)
+    assert all(score == most > 0 for score, most in scores["reference"].values())
+    assert all(score == 0 for score, _ in scores["stubs"].values())
+    total = sum(most for _, most in scores["reference"].values())
+    assert f"{total:g} / {total:g} points" in results["reference"]["output"]

@@ -66,8 +66,10 @@ def _run_graders(submission_dir, results_path, extra_args=(), timeout=SUBMISSION
                "--rnnlab-submission", str(submission_dir), "--rnnlab-results", str(results_path),
                *extra_args]
     # Only rnnlab's plugin (named in pytest.ini): no other installed pytest plugin runs beside the
-    # graders, which also saves a quarter second of start-up per submission.
-    env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    # graders, which also saves a quarter second of start-up per submission. The plugin is this
+    # package, from where it is: installed, or unpacked from an autograder zip (otter, Gradescope).
+    python_path = [str(PACKAGE.parent), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTHONPATH": os.pathsep.join(python_path)}
     return subprocess.run(command, cwd=Path(results_path).parent, capture_output=True, text=True,
                           timeout=timeout, env=env)
 

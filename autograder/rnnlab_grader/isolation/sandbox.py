@@ -30,9 +30,10 @@ import signal
 import socket
 import subprocess
 import sys
-import sysconfig
 import tempfile
 from pathlib import Path
+
+import numpy as np
 
 from .. import paths
 from .confine import SYSTEM_PATHS, enter_root, isolate, keep_niceness, limit
@@ -101,7 +102,9 @@ def _allocate_uid():
 
 
 PYTHON_HOME = Path(sys.base_prefix).resolve()
-SITE_PACKAGES = Path(sysconfig.get_paths()["purelib"]).resolve()
+# Where numpy (and the frameworks beside it) are installed: the environment's own site-packages, or
+# one that it reaches through a .pth file (a workers' `python -S` reads none).
+SITE_PACKAGES = Path(np.__file__).resolve().parents[1]
 
 
 def _interpreter(folder, use_namespace):
