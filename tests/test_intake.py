@@ -133,6 +133,16 @@ def test_each_case_says_why_or_is_graded(graded, name):
         assert expected in " ".join(run.stdout.split()), run.stdout[-3000:]  # the terminal names it too
 
 
+def test_the_terminal_gradebook_reads_at_80_columns(graded):
+    # Every name whole on one line of the table, with its total: the per-module columns do not fit.
+    run, rows = graded
+    lines = run.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    for name, row in rows.items():
+        shown = name.lstrip("'")
+        assert any(shown in line and line.rstrip(" │").endswith(row["total"]) for line in lines), (shown, run.stdout)
+
+
 def test_a_formula_is_not_a_formula_in_the_gradebook(graded):
     _, rows = graded
     assert "'=HYPERLINK(1)" in rows and "=HYPERLINK(1)" not in rows

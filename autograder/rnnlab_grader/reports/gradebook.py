@@ -110,8 +110,14 @@ def print_gradebook(results, console=None):
     if not results:
         return
     maxima = module_scores(results[0])
+    # Per module where the names fit beside the modules' columns; else, as on an 80-column terminal
+    # or in a log, the totals alone, the names whole.
+    name_width = min(max(len(r["name"]) for r in results), 30)
+    columns = [max(len(SHORT_HEADERS.get(module, module)), 6) + 3 for module in maxima]
+    if name_width + 4 + sum(columns) + 9 > console.width:
+        maxima = {}
     table = Table(title="Gradebook (per function: gradebook.csv; feedback: <name>.json)")
-    table.add_column("submission", overflow="fold")
+    table.add_column("submission", overflow="fold", min_width=name_width)
     for module, (_, most) in maxima.items():  # the maximum in the header keeps cells narrow
         table.add_column(f"{SHORT_HEADERS.get(module, module)}\n/{most:g}", justify="right", min_width=6)
     table.add_column(f"total\n/{results[0]['max_score']:g}", justify="right", style="bold", min_width=6)
