@@ -104,6 +104,28 @@ def test_a_worker_that_does_not_read_cannot_hold_the_grader(tmp_path):
     assert finished, "the grader waited on a worker that does not read"
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="workers have uids of their own only when grading as root")
+def test_a_grading_stopped_at_its_time_limit_leaves_nothing_running(tmp_path):
+    # The engine kills the graders' process at the submission's limit: the worker, in a session of
+    # its own, and a daemon it started would live on, unless the engine ends them by their uids.
+    submission = make_submission(tmp_path, "daemon", "layers.py", "    shifted = a - np.max(",
+                                 "    import os, time\n    if os.fork() == 0:\n        os.setsid()\n"
+                                 "        time.sleep(1000)\n    while True:\n        pass\n    shifted = a - np.max(")
+    result = engine.grade_submission(submission, groups={"layers.softmax"}, timeout=20, call_timeout=600)
+    assert "took longer than 20 s" in result["output"]
+    assert result["worker_uids"]
+    assert not [pid for pid in os.listdir("/proc") if _running_as(pid, result["worker_uids"])]
+
+
+def _running_as(pid, uids):
+    """Whether process `pid` runs (a zombie is dead: here nothing may reap it) as one of `uids`."""
+    try:
+        return (pid.isdigit() and os.stat(f"/proc/{pid}").st_uid in uids
+                and open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z")
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+
+
 def test_code_that_takes_the_signal_over_keeps_a_timeout_per_call(tmp_path):
     submission = make_submission(tmp_path, "deaf_loop", *LOOP_IN_STEP)
     (submission / "rnnlab" / "rnn.py").write_text(

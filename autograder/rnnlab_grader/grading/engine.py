@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ..contract import SIGNATURES
 from ..paths import GRADERS, MUTANTS, PACKAGE, REFERENCE
-from ..isolation import Zygote
+from ..isolation import Zygote, kill_processes_of
 from .intake import SubmissionError, stage, submission_name
 
 SUBMISSION_TIMEOUT_S = 600
@@ -69,7 +69,9 @@ def _run_graders(submission_dir, results_path, extra_args=(), timeout=SUBMISSION
     # graders, which also saves a quarter second of start-up per submission. The plugin is this
     # package, from where it is: installed, or unpacked from an autograder zip (otter, Gradescope).
     python_path = [str(PACKAGE.parent), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
-    env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTHONPATH": os.pathsep.join(python_path)}
+    # Its scratch space (the workers' folders) is in the grading's own folder, which goes with it.
+    env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTHONPATH": os.pathsep.join(python_path),
+           "TMPDIR": str(Path(results_path).parent)}
     return subprocess.run(command, cwd=Path(results_path).parent, capture_output=True, text=True,
                           timeout=timeout, env=env)
 
@@ -114,7 +116,6 @@ def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout
             run = _run_graders(folder, results, extra, timeout=timeout)
             if results.exists():
                 outcomes = {o["id"]: o for o in json.loads(results.read_text())}
-                uids = json.loads(results.with_name("worker_uids.json").read_text())
             else:
                 problem = f"grading stopped before it finished (pytest exit {run.returncode})"
         except SubmissionError as error:
@@ -123,8 +124,21 @@ def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout
             problem = f"grading took longer than {timeout} s and was stopped"
         except Exception as error:  # noqa: BLE001 (whatever it is, it is this submission's, not the batch's)
             problem = f"could not be graded: {type(error).__name__}: {str(error)[:200]}"
+        uids = _end_workers(tmp / "worker_uids.json")
     return {**_result(name, outcomes, problem, groups), "seconds": round(time.perf_counter() - started, 2),
             "worker_uids": uids}  # who ran its code: see the README's threat model
+
+
+def _end_workers(uids_file):
+    """Kill whatever still runs as the worker uids a grading held (kept in `uids_file`): its own
+    clean-up does so, unless the grading was killed. Returns those uids."""
+    try:
+        uids = json.loads(uids_file.read_text())
+    except (OSError, ValueError):
+        return []
+    for uid in uids:
+        kill_processes_of(uid)
+    return uids
 
 
 def _result(name, outcomes, problem, groups=None):

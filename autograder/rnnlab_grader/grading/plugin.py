@@ -46,6 +46,7 @@ def student(request):
     with StudentCode(submission, timeout=request.config.getoption("--rnnlab-call-timeout"),
                      zygotes=dict(z.split("=", 1) for z in request.config.getoption("--rnnlab-zygote")),
                      model_cache=request.config.getoption("--rnnlab-model-cache")) as code:
+        _tell_worker_uids(request.config)  # before any worker starts
         if any(_tests_keras(item) for item in request.session.items):
             code.start_keras()  # TensorFlow's import then overlaps the numpy tests, which go first
         yield code
@@ -92,6 +93,14 @@ def pytest_runtest_makereport(item, call):
         outcome["passed"] = True
 
 
+def _tell_worker_uids(config):
+    """Keep the worker uids this grading holds in a file beside the results, before any worker
+    starts: if the grading is killed (the engine's time limit), the engine kills their processes."""
+    path = config.getoption("--rnnlab-results")
+    if path:
+        Path(path).with_name("worker_uids.json").write_text(json.dumps(worker_uids()))
+
+
 FEEDBACK_CHARS = 4000  # of one test's feedback: what a student's values put in it stays bounded
 
 
@@ -110,4 +119,3 @@ def pytest_sessionfinish(session):
     if path:
         outcomes = list(session.config._rnnlab_outcomes.values())
         Path(path).write_text(json.dumps(outcomes, indent=1))
-        Path(path).with_name("worker_uids.json").write_text(json.dumps(worker_uids()))

@@ -19,8 +19,8 @@ Outside this package, nothing imports the worker-side scripts directly: grading/
 exported here.
 """
 from .proxy import CALL_TIMEOUT_S, StudentCode, StudentError
-from .sandbox import Sandbox, Zygote, worker_uids
+from .sandbox import Sandbox, Zygote, kill_processes_of, worker_uids
 from .worker import STEPS, Handle, Step
 
 __all__ = ["CALL_TIMEOUT_S", "STEPS", "Handle", "Sandbox", "Step", "StudentCode", "StudentError", "Zygote",
-           "worker_uids"]
+           "kill_processes_of", "worker_uids"]

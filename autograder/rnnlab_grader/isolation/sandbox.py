@@ -77,9 +77,12 @@ _held = {}  # lane -> (uid, the open file whose lock holds it)
 
 
 def worker_uids():
-    """The uids this process's workers ran as (none when not grading as root)."""
+    """The uids this process's workers run as, one per lane, taken now if they were not yet
+    (none when not grading as root)."""
+    for lane in LANES:
+        unprivileged_user(lane)
     return sorted(uid for uid, _ in _held.values())
-UID_LOCKS = Path(tempfile.gettempdir()) / "rnnlab-uids"
+UID_LOCKS = Path("/tmp/rnnlab-uids")  # one place for every grading on the machine, whatever its TMPDIR
 
 
 def _allocate_uid():
@@ -218,17 +221,23 @@ class Sandbox:
 
     def kill_all(self):
         """Kill every process left by the worker's user (children that escaped its process group)."""
-        if not self.user:
-            return
-        pid = os.fork()
-        if pid == 0:  # a child takes the worker's uid: kill(-1) then reaches exactly its processes
-            try:
-                os.setgid(self.user[1])
-                os.setuid(self.user[0])
-                os.kill(-1, signal.SIGKILL)
-            finally:
-                os._exit(0)
-        os.waitpid(pid, 0)
+        if self.user:
+            kill_processes_of(self.user[0])
+
+
+def kill_processes_of(uid):
+    """Kill every process of `uid` (a worker's: see unprivileged_user), wherever it is."""
+    if not UID_BASE <= uid < UID_BASE + UID_SPAN:
+        raise ValueError(f"{uid} is not a worker's uid")
+    pid = os.fork()
+    if pid == 0:  # a child takes the uid: kill(-1) then reaches exactly its processes
+        try:
+            os.setgid(uid)
+            os.setuid(uid)
+            os.kill(-1, signal.SIGKILL)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
 
 
 class Zygote:
