@@ -101,7 +101,7 @@ def _tell_worker_uids(config):
         Path(path).with_name("worker_uids.json").write_text(json.dumps(worker_uids()))
 
 
-FEEDBACK_CHARS = 4000  # of one test's feedback: what a student's values put in it stays bounded
+TEST_FEEDBACK_CHARS = 4000  # of one test's feedback: what a student's values put in it stays bounded
 
 
 def _feedback(excinfo):
@@ -111,7 +111,7 @@ def _feedback(excinfo):
         text = str(excinfo.value)
     else:  # anything else is a defect of the grader, not the student's: say so plainly
         text = f"internal grader error: {excinfo.type.__name__}: {excinfo.value}"
-    return text if len(text) <= FEEDBACK_CHARS else text[:FEEDBACK_CHARS] + " [... cut]"
+    return text if len(text) <= TEST_FEEDBACK_CHARS else text[:TEST_FEEDBACK_CHARS] + " [... cut]"
 
 
 def pytest_sessionfinish(session):

@@ -44,7 +44,7 @@ class StudentError(Exception):
 
 
 CALLBACK_BYTES = 8 * 2**20  # the arrays a callback may hand the reference: it runs in the grader
-FEEDBACK_CHARS = 300  # of an exception's message from the worker
+ERROR_MESSAGE_CHARS = 300  # of an exception's message from the worker
 
 
 class _DeadlineReader:
@@ -247,7 +247,7 @@ class StudentCode:
             result = reference.function(qualname)(*args, **request.get("kwargs", {}))
         except Exception as error:  # the student's code passed arguments the reference refuses
             return {"error": f"the reference {qualname.split('.')[1]} refused its arguments: "
-                             f"{type(error).__name__}: {str(error)[:FEEDBACK_CHARS]}"}
+                             f"{type(error).__name__}: {str(error)[:ERROR_MESSAGE_CHARS]}"}
         values = list(result) if len(sig.returns) > 1 else [result]
         for i, name in enumerate(sig.returns):
             if name in sig.opaque:
@@ -330,13 +330,10 @@ class StudentCode:
             return reply["result"], reply["args_after"]
         return reply["result"]
 
-
     def _rebuild(self, function, config, input_shape, deadline):
-        """The summary of the model that `function` described by its configuration, made by the
-        rebuilder: a worker that rebuilds it and never loads student code (see worker.rebuild_keras)."""
-        if not isinstance(config, str):
-            raise StudentError(f"{function} returned data that cannot be checked: its model's "
-                               f"configuration is a {type(config).__name__}, not text")
+        """The summary of the model that `function` described by its configuration (text: see
+        _not_a_reply), made by the rebuilder: a worker that rebuilds it and never loads student
+        code (see worker.rebuild_keras)."""
         request = {"rebuild": config, "keras_input_shape": input_shape}
         cached = None
         if self.model_cache:
@@ -407,7 +404,7 @@ def _not_a_reply(sig, reply, n_args=None):
 
 def _explain(function, reply):
     error = reply["error"]  # the worker's text, bounded here
-    kind, message, where = error["type"][:100], error["message"][:FEEDBACK_CHARS], error["where"][:200]
+    kind, message, where = error["type"][:100], error["message"][:ERROR_MESSAGE_CHARS], error["where"][:200]
     if reply["phase"] == "import":
         return f"could not import your module: {kind}: {message}{where}"
     if kind == "NotImplementedError":
