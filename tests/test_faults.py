@@ -10,7 +10,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from conftest import lost_groups, make_submission
+from conftest import lost_groups, make_submission, processes_running_as
 from rnnlab_grader import reference
 from rnnlab_grader.grading import dependencies, engine, examples
 from rnnlab_grader.isolation import sandbox
@@ -114,16 +114,7 @@ def test_a_grading_stopped_at_its_time_limit_leaves_nothing_running(tmp_path):
     result = engine.grade_submission(submission, groups={"layers.softmax"}, timeout=20, call_timeout=600)
     assert "took longer than 20 s" in result["output"]
     assert result["worker_uids"]
-    assert not [pid for pid in os.listdir("/proc") if _running_as(pid, result["worker_uids"])]
-
-
-def _running_as(pid, uids):
-    """Whether process `pid` runs (a zombie is dead: here nothing may reap it) as one of `uids`."""
-    try:
-        return (pid.isdigit() and os.stat(f"/proc/{pid}").st_uid in uids
-                and open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z")
-    except (FileNotFoundError, ProcessLookupError):
-        return False
+    assert not processes_running_as(result["worker_uids"])
 
 
 def test_code_that_takes_the_signal_over_keeps_a_timeout_per_call(tmp_path):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import processes_running_as
 from rnnlab_grader.grading import dependencies, engine
 from rnnlab_grader.paths import GRADERS, REPO, SOLUTIONS, STUDENT
 
@@ -224,14 +225,7 @@ def test_no_student_process_outlives_the_batch(corpus, graded_examples):
     # other gradings may run on the machine meanwhile.
     ours = {uid for result in [*corpus.values(), *graded_examples.values()] for uid in result["worker_uids"]}
     assert len(ours) > len(corpus)  # two or three per submission: the uids were reported
-    survivors = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and entry.stat().st_uid in ours:
-                survivors.append(entry.name)
-        except FileNotFoundError:
-            pass
-    assert not survivors
+    assert not processes_running_as(ours)
 
 
 def test_broken_zips_say_why(corpus):

@@ -9,8 +9,9 @@ student's code controls; it also unpickles files the submission brings. So this 
   private folder, out of otter's reach;
 - before_execution: replaces the notebook by an empty one, so no student cell runs in otter;
 - after_grading: grades the private folder with `engine.grade_submission` (the same sandboxed
-  path as `rnnlab grade`) on this notebook's questions only, and replaces each question's result with the scores of the test
-  groups the question covers, one test case per hidden test, with its feedback.
+  path as `rnnlab grade`) on this notebook's questions only, and replaces each question's result
+  with the scores of the test groups the question covers, one test case per hidden test, with its
+  feedback.
 
 The master notebook's ASSIGNMENT CONFIG names the questions and their groups:
 
@@ -75,8 +76,8 @@ class RnnlabPlugin(AbstractOtterPlugin):
     def after_grading(self, results):
         questions = self.plugin_config["questions"]
         # This notebook's questions only: its score is out of their points, not the whole day's.
-        groups = {group for question_groups in questions.values() for group in question_groups}
-        result = engine.grade_submission(self.private_dir, name="submission", groups=groups)
+        graded = {group for groups in questions.values() for group in groups}
+        result = engine.grade_submission(self.private_dir, name="submission", groups=graded)
         for question, groups in questions.items():
             tests = [t for t in result["tests"] if t["extra_data"]["group"] in groups]
             results.results[question] = question_result(question, tests)

@@ -74,14 +74,6 @@ def unprivileged_user(lane):
 
 
 _held = {}  # lane -> (uid, the open file whose lock holds it)
-
-
-def worker_uids():
-    """The uids this process's workers run as, one per lane, taken now if they were not yet
-    (none when not grading as root)."""
-    for lane in LANES:
-        unprivileged_user(lane)
-    return sorted(uid for uid, _ in _held.values())
 UID_LOCKS = Path("/tmp/rnnlab-uids")  # one place for every grading on the machine, whatever its TMPDIR
 
 
@@ -102,6 +94,14 @@ def _allocate_uid():
             continue
         return uid, fd
     raise RuntimeError(f"no free worker uid in {UID_BASE}..{UID_BASE + UID_SPAN - 1}")
+
+
+def worker_uids():
+    """The uids this process's workers run as, one per lane, taken now if they were not yet
+    (none when not grading as root)."""
+    for lane in LANES:
+        unprivileged_user(lane)
+    return sorted(uid for uid, _ in _held.values())
 
 
 PYTHON_HOME = Path(sys.base_prefix).resolve()

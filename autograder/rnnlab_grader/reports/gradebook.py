@@ -127,8 +127,9 @@ def print_gradebook(results, console=None):
     console.print(table)
     for result in results:
         lost = [t for t in result["tests"] if t["score"] < t["max_score"]]
-        if problem_of(result):
-            console.print(f"[bold]{escape(result['name'])}[/]: not graded: {escape(problem_of(result))}", highlight=False)
+        problem = problem_of(result)
+        if problem:
+            console.print(f"[bold]{escape(result['name'])}[/]: not graded: {escape(problem)}", highlight=False)
         elif lost:
             console.print(f"[bold]{escape(result['name'])}[/]: {len(lost)} of {len(result['tests'])} tests lost "
                           f"points; first: {escape(lost[0]['name'])}", highlight=False)
