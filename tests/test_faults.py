@@ -1,5 +1,6 @@
 """A broken submission scores zero on what it broke, and everything else is still graded."""
 import fcntl
+import json
 import os
 import re
 import subprocess
@@ -12,7 +13,7 @@ import pytest
 
 from conftest import lost_groups, make_submission, processes_running_as
 from rnnlab_grader import reference
-from rnnlab_grader.grading import dependencies, engine, examples
+from rnnlab_grader.grading import dependencies, engine, examples, known_models
 from rnnlab_grader.isolation import sandbox
 from rnnlab_grader.isolation.proxy import StudentCode, StudentError
 
@@ -211,6 +212,23 @@ def test_a_batch_rebuilds_each_described_model_once(tmp_path):
             rebuilt = "rebuilder" in student.workers
         assert rebuilt == (models_before < 2)  # the classifier is new in the second
     assert summaries[0] == summaries[1] == summaries[2] and len(list(cache.iterdir())) == 2
+
+
+def test_the_references_models_are_known_before_any_rebuild(tmp_path, monkeypatch):
+    # The release's table of the reference's summaries seeds a batch's cache: the reference's own
+    # layer is not rebuilt. A table made with another Keras or worker.py is not used.
+    reference = make_submission(tmp_path, "reference", "keras_models.py", "def recurrent_layer(", "def recurrent_layer(")
+    for stale, cache in ((False, tmp_path / "seeded"), (True, tmp_path / "stale")):
+        cache.mkdir()
+        if stale:
+            table = json.loads(known_models.TABLE.read_text())
+            monkeypatch.setattr(known_models, "TABLE", tmp_path / "stale.json")
+            known_models.TABLE.write_text(json.dumps({**table, "stamp": {**table["stamp"], "keras": "2.0"}}))
+        assert (known_models.seed(cache) == 0) == stale
+        with StudentCode(reference, model_cache=cache) as student:
+            summary = student.call("keras_models.recurrent_layer", "rnn", 5, False, "concat", True,
+                                   keras_input_shape=(7, 3))  # a graded case's call
+            assert summary["layers"][-1]["class"] == "SimpleRNN" and ("rebuilder" in student.workers) == stale
 
 
 def test_a_crash_in_one_worker_leaves_the_other_running(tmp_path):

@@ -1,11 +1,13 @@
 """The release is built from the one source of truth, kept in sync, and proves itself."""
 import dataclasses
 import filecmp
+import json
 import shutil
 
 import pytest
 
 from conftest import make_submission
+from rnnlab_grader.grading import known_models
 from rnnlab_grader.release import build
 from rnnlab_grader.paths import SOLUTIONS, STUDENT
 
@@ -37,6 +39,11 @@ def test_fresh_release_proves_itself(fresh):
     build.prove(fresh)
     assert fresh.proofs["reference"][0] == fresh.proofs["reference"][1] > 0
     assert fresh.proofs["stubs"][0] == 0
+
+
+def test_the_graders_know_the_references_keras_models():
+    assert json.loads(known_models.TABLE.read_text()) == build.known_models_of(), \
+        "the graders' table of the reference's Keras models is out of date: run `rnnlab release`"
 
 
 def copy_release(fresh, tmp_path):

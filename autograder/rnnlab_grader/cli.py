@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import Progress
 
-from .grading import engine, examples, mutants
+from .grading import engine, examples, known_models, mutants
 from .reports import gradebook
 from .paths import DIST, STUDENT
 
@@ -17,6 +17,9 @@ def cmd_release(args):
     from .release import build  # nbformat's schema checker takes 1.4 s to import: only for this command
     console = Console(stderr=True)
     started = time.perf_counter()
+    table = build.known_models_of()  # first: the zips carry it
+    known_models.save(table)
+    console.print(f"kept the summaries of the reference's {len(table['summaries'])} Keras models for the graders")
     built = build.build(args.out, dist=args.dist)
     console.print(f"wrote {len(built.files)} files to {built.out}, {len(built.zips)} otter autograder zips to {args.dist}")
     if not args.no_prove:

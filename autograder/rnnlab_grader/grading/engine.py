@@ -25,6 +25,7 @@ from pathlib import Path
 from ..contract import SIGNATURES
 from ..paths import GRADERS, MUTANTS, PACKAGE, REFERENCE
 from ..isolation import Zygote, kill_processes_of
+from . import known_models
 from .intake import SubmissionError, stage, submission_name
 
 SUBMISSION_TIMEOUT_S = 600
@@ -95,11 +96,11 @@ def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout
 
     `timeout` bounds the whole grading run, `call_timeout` one call of student code;
     `groups` (functions such as "rnn.rnn_forward") restricts grading, and the result, to those;
-    `batch` holds the graders' options for what the batch's gradings share (see _shared); without
+    `batch` holds the graders' options for what the batch's gradings share (see shared); without
     it, the grading starts its own.
     """
     if batch is None:
-        with _shared() as batch:
+        with shared() as batch:
             return grade_submission(path, name, timeout, call_timeout, groups, batch)
     path = Path(path)
     name = name or submission_name(path)
@@ -176,20 +177,24 @@ def grade_batch(paths, jobs=1, on_result=None, call_timeout=None, groups=None, t
             on_result(result)
         return result
 
-    with _shared() as batch:
+    with shared() as batch:
         catalogue()  # once, before the threads start
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             return list(pool.map(grade, paths))
 
 
 @contextlib.contextmanager
-def _shared():
+def shared(model_cache=None):
     """What a batch's gradings share, as the graders' options, for as long as the block runs: a
     zygote of each lane, which forks that lane's workers (the rebuilder's too, from Keras's; Keras's
     imports TensorFlow while the graders are collected), and a root-only folder of rebuilt models'
-    summaries (see proxy.StudentCode)."""
+    summaries (see proxy.StudentCode), which starts with the reference's (known_models.py) unless
+    `model_cache` names a folder to use as it is."""
     with Zygote("numpy") as numpy_zygote, Zygote("keras") as keras_zygote, \
-            tempfile.TemporaryDirectory(prefix="rnnlab-models-") as model_cache:
+            tempfile.TemporaryDirectory(prefix="rnnlab-models-") as own_cache:
+        if model_cache is None:
+            model_cache = own_cache
+            known_models.seed(model_cache)
         zygotes = {"numpy": numpy_zygote, "keras": keras_zygote}
         yield [f"--rnnlab-zygote={lane}={address}" for lane, address in zygotes.items() if address] + \
             [f"--rnnlab-model-cache={model_cache}"]

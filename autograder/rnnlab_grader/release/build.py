@@ -9,17 +9,21 @@ A solution region is the lines between `# BEGIN SOLUTION` and `# END SOLUTION`, 
 markers otter-grader uses in notebooks. The release is then proven: the reference scores
 full marks on the hidden graders, the stubs score zero, the public tests pass on the
 reference, and no solution line or hidden grader text appears anywhere in the release.
+
+Before the release is built, the reference is graded once more to record the summaries of its Keras
+models (grading/known_models.py), which the graders, in the repository and in the zips, start from.
 """
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 
-from ..grading import engine
+from ..grading import engine, known_models
 from . import otter_assign
 from ..paths import ASSIGNMENTS, DIST, GRADERS, SOLUTIONS
 
@@ -111,6 +115,13 @@ def _write(release, relative, text):
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text)
     release.files.append(relative)
+
+
+def known_models_of(reference_dir=SOLUTIONS):
+    """The table of the reference's Keras models' summaries: what a grading of it rebuilds."""
+    with tempfile.TemporaryDirectory(prefix="rnnlab-models-") as models, engine.shared(models) as batch:
+        engine.grade_submission(reference_dir, name="reference", batch=batch)
+        return known_models.record(models)
 
 
 # ---------------------------------------------------------------------------
