@@ -90,6 +90,30 @@ def make_submission(root, name, file, find, replace):
     return examples.write_mutant(root, {"name": name, "file": file, "find": find, "replace": replace})
 
 
+SOFTMAX_BODY = "    shifted = a - np.max(a, axis=axis, keepdims=True)\n"
+ONCE = "import os\nif not hasattr(os, 'done'):\n    os.done = True\n"  # once per worker process
+
+
+def reference_with(root, name, code):
+    """The reference, with `code` run at the start of softmax's body."""
+    body = "".join(f"    {line}\n" for line in code.splitlines())
+    return make_submission(root, name, "layers.py", SOFTMAX_BODY, body + SOFTMAX_BODY)
+
+
+HOGS = {  # submissions that try to take more than their share: each must be graded as if it did not
+    "fills_tmp": ONCE + "".join(
+        f"    try:\n        with open('{folder}/fill', 'wb') as f:\n            while True:\n"
+        f"                f.write(bytes(2**20))\n    except OSError:\n        pass\n" for folder in ("/tmp", "/dev/shm")),
+    "memory_hog": ONCE + "    for _ in range(5):\n        if os.fork() == 0:\n"
+                         "            hoard = b'x' * 2**30\n            import time; time.sleep(1000)\n"
+                         "    import time; time.sleep(3)\n",  # while its children take 5 GiB
+    "process_hog": ONCE + "    import time\n    for _ in range(5000):\n        try:\n"
+                          "            if os.fork() == 0:\n                time.sleep(1000)\n"
+                          "        except OSError:\n            break\n",
+    "staller": "import time\ntime.sleep(10**6)",
+}
+
+
 def processes_running_as(uids):
     """The pids of the processes that run as one of `uids` (a zombie is dead, not running: on some
     machines nothing reaps an orphan's)."""

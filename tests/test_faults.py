@@ -5,16 +5,18 @@ import os
 import re
 import subprocess
 import sys
+import signal
 import threading
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from conftest import lost_groups, make_submission, processes_running_as
+from conftest import HOGS, lost_groups, make_submission, processes_running_as, reference_with
 from rnnlab_grader import reference
 from rnnlab_grader.grading import dependencies, engine, examples, known_models
-from rnnlab_grader.isolation import sandbox
+from rnnlab_grader.isolation import cgroups, confine, sandbox
 from rnnlab_grader.isolation.proxy import StudentCode, StudentError
 
 
@@ -115,6 +117,39 @@ def test_a_grading_stopped_at_its_time_limit_leaves_nothing_running(tmp_path):
     result = engine.grade_submission(submission, groups={"layers.softmax"}, timeout=20, call_timeout=600)
     assert "took longer than 20 s" in result["output"]
     assert result["worker_uids"]
+    assert not processes_running_as(result["worker_uids"])
+
+
+def test_a_control_group_holds_every_descendant_and_ends_them():
+    # A child that starts its own session stays in its grading's group (and so keeps its CPU share:
+    # autogroups apply in the root group only); killing the group ends it, and the group goes.
+    group = cgroups.ControlGroup.create(f"rnnlab-test-{os.getpid()}")
+    if group is None:
+        pytest.skip("no control group can be made here: the per-process limits are all there is")
+    try:
+        script = ("import os, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+                  "        print(os.getpid(), flush=True)\n    time.sleep(1000)\nelse:\n    time.sleep(1000)\n")
+        parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                                  preexec_fn=lambda: confine.join_group(group.procs_files()))
+        grandchild = int(parent.stdout.readline())
+        assert {parent.pid, grandchild} < group.pids()
+        assert group.kill() and not group.pids()
+        assert parent.wait(timeout=10) == -signal.SIGKILL
+    finally:
+        group.remove()
+    assert not any(Path(procs).parent.exists() for procs in group.procs_files())
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="control groups are made when grading as root")
+def test_a_submission_is_bounded_as_a_whole(tmp_path):
+    # Five children of 1 GiB each: within each process's limit, beyond the grading's. The kernel
+    # kills children as the group reaches its limit; the worker, smaller, answers, and nothing is left.
+    result = engine.grade_submission(reference_with(tmp_path, "memory_hog", HOGS["memory_hog"]),
+                                     groups={"layers.softmax"})
+    if result["peak_memory_mib"] is None:
+        pytest.skip(f"no memory controller here: {result['control_group']}")
+    assert result["score"] == result["max_score"], result["tests"]
+    assert 2048 < result["peak_memory_mib"] <= cgroups.MEMORY_BYTES / 2**20
     assert not processes_running_as(result["worker_uids"])
 
 

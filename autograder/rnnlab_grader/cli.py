@@ -58,12 +58,17 @@ def cmd_grade(args):
             if not console.is_terminal:
                 console.print(f"graded {result['name']}: {result['score']:g}/{result['max_score']:g}")
 
-        for result in engine.grade_batch(todo, jobs=args.jobs, on_result=done):
-            results[result["name"]] = result
+        graded = engine.grade_batch(todo, jobs=args.jobs, on_result=done)
+    results.update((result["name"], result) for result in graded)
     gradebook.write_gradebook(args.out, results.values())
     gradebook.print_gradebook(list(results.values()), Console())
     console.print(f"graded {len(todo)} submissions in {time.perf_counter() - started:.1f} s "
                   f"(-j {args.jobs}); results in {args.out}/")
+    if graded:  # what bounded each submission's processes together (see the README's threat model)
+        peak = max(graded, key=lambda r: r["peak_memory_mib"] or 0)
+        console.print(f"each submission's workers: {graded[0]['control_group']}"
+                      + (f"; most memory held at once: {peak['peak_memory_mib']} MiB ({peak['name']})"
+                         if peak["peak_memory_mib"] else ""), markup=False)
     return 0
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ..contract import SIGNATURES
 from ..paths import GRADERS, MUTANTS, PACKAGE, REFERENCE
-from ..isolation import Zygote, kill_processes_of
+from ..isolation import ControlGroup, Zygote, describe_control_group, kill_processes_of
 from . import known_models
 from .intake import SubmissionError, stage, submission_name
 
@@ -108,12 +108,14 @@ def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="rnnlab-grade-") as tmp:
         tmp = Path(tmp)
+        group = ControlGroup.create(tmp.name)  # bounds its workers together, where the system allows
         try:
             folder = stage(path, tmp / "staged")
             results = tmp / "outcomes.json"
             extra = ["--rnnlab-call-timeout", str(call_timeout)] if call_timeout else []
             extra += ["--rnnlab-groups", ",".join(sorted(groups))] if groups else []
             extra += batch
+            extra += [f"--rnnlab-control-group={procs}" for procs in (group.procs_files() if group else [])]
             run = _run_graders(folder, results, extra, timeout=timeout)
             if results.exists():
                 outcomes = {o["id"]: o for o in json.loads(results.read_text())}
@@ -125,14 +127,20 @@ def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout
             problem = f"grading took longer than {timeout} s and was stopped"
         except Exception as error:  # noqa: BLE001 (whatever it is, it is this submission's, not the batch's)
             problem = f"could not be graded: {type(error).__name__}: {str(error)[:200]}"
-        uids = _end_workers(tmp / "worker_uids.json")
+        peak_memory = group and group.peak_memory_bytes()
+        uids = _end_workers(tmp / "worker_uids.json", group)
     return {**_result(name, outcomes, problem, groups), "seconds": round(time.perf_counter() - started, 2),
-            "worker_uids": uids}  # who ran its code: see the README's threat model
+            "worker_uids": uids,  # who ran its code, and what bounded it: see the README's threat model
+            "control_group": describe_control_group(group),
+            "peak_memory_mib": round(peak_memory / 2**20) if peak_memory else None}
 
 
-def _end_workers(uids_file):
-    """Kill whatever still runs as the worker uids a grading held (kept in `uids_file`): its own
-    clean-up does so, unless the grading was killed. Returns those uids."""
+def _end_workers(uids_file, group):
+    """Kill whatever still runs in the grading's control group, or as the worker uids it held (kept
+    in `uids_file`), and remove the group: its own clean-up does so, unless the grading was killed.
+    Returns those uids."""
+    if group:
+        group.remove()
     try:
         uids = json.loads(uids_file.read_text())
     except (OSError, ValueError):

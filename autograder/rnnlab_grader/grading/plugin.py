@@ -18,7 +18,7 @@ import pytest
 
 from .checks import GradingFailure
 from ..contract import signature
-from ..isolation import CALL_TIMEOUT_S, StudentCode, worker_uids
+from ..isolation import CALL_TIMEOUT_S, StudentCode, use_control_group, worker_uids
 
 
 def pytest_addoption(parser):
@@ -31,6 +31,8 @@ def pytest_addoption(parser):
     group.addoption("--rnnlab-zygote", action="append", default=[], metavar="LANE=ADDRESS",
                     help="the address of the batch's zygote of a lane (numpy, keras), which forks its workers")
     group.addoption("--rnnlab-model-cache", help="the batch's folder of rebuilt Keras models' summaries")
+    group.addoption("--rnnlab-control-group", action="append", default=[], metavar="CGROUP_PROCS",
+                    help="a cgroup.procs file of the grading's control group, which every worker joins")
 
 
 def pytest_configure(config):
@@ -43,6 +45,7 @@ def student(request):
     submission = request.config.getoption("--rnnlab-submission")
     if not submission:
         pytest.fail("run the graders with --rnnlab-submission FOLDER")
+    use_control_group(request.config.getoption("--rnnlab-control-group"))
     with StudentCode(submission, timeout=request.config.getoption("--rnnlab-call-timeout"),
                      zygotes=dict(z.split("=", 1) for z in request.config.getoption("--rnnlab-zygote")),
                      model_cache=request.config.getoption("--rnnlab-model-cache")) as code:

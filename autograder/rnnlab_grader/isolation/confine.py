@@ -58,6 +58,14 @@ def keep_niceness():
             os.close(fd)
 
 
+def join_group(procs_files):
+    """Join the grading's control group (cgroups.py): one cgroup.procs file per hierarchy. As root,
+    before the file system is entered (which has no /sys)."""
+    for path in procs_files:
+        with open(path, "w") as stream:
+            stream.write(str(os.getpid()))
+
+
 def isolate(binds, hidden):
     """Enter a private mount namespace (as root) in which each (source, target) of `binds` is
     bound, and then each folder of `hidden` is covered by an empty, read-only file system. What

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import paths
-from .confine import SYSTEM_PATHS, enter_root, isolate, keep_niceness, limit
+from .confine import SYSTEM_PATHS, enter_root, isolate, join_group, keep_niceness, limit
 
 
 def hidden_paths():
@@ -102,6 +102,14 @@ def worker_uids():
     for lane in LANES:
         unprivileged_user(lane)
     return sorted(uid for uid, _ in _held.values())
+
+
+_control_group = []  # the cgroup.procs files of this grading's control group (cgroups.py), if any
+
+
+def use_control_group(procs_files):
+    """Make every worker this process starts from now on join the grading's control group."""
+    _control_group[:] = procs_files
 
 
 PYTHON_HOME = Path(sys.base_prefix).resolve()
@@ -174,6 +182,7 @@ class Sandbox:
 
     def _enter(self):
         """Runs in the child between fork and exec, still as root when a user switch is due."""
+        join_group(_control_group)
         keep_niceness()
         if self.use_namespace:
             enter_root(**self.file_system([PYTHON_HOME, SITE_PACKAGES], SITE_PACKAGES))
@@ -317,7 +326,7 @@ class ForkedWorker:
         try:
             self.connection.connect(address)
             request = {"workdir": str(workdir), "user": user, "niceness": os.nice(0), "env": env,
-                       "file_system": file_system}
+                       "file_system": file_system, "control_group": _control_group}
             socket.send_fds(self.connection, [json.dumps(request).encode() + b"\n"], [requests[0], replies[1]])
             self._received = b""
             self.pid = self._message()["pid"]

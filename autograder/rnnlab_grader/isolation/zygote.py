@@ -59,6 +59,7 @@ def _become_worker(request, fds):
         signal.set_wakeup_fd(-1)  # else a signal would write into whatever file now has its number
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         os.setsid()
+        confine.join_group(request.get("control_group", []))
         try:  # the grading process's niceness, not the batch's (nice only goes up unless root)
             os.setpriority(os.PRIO_PROCESS, 0, request["niceness"])
         except OSError:

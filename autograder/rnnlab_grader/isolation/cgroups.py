@@ -1,0 +1,181 @@
+"""One control group per grading: bounds that hold for a submission's processes as a whole.
+
+The per-process limits (confine.limit) bound each worker, not what a submission holds together: a
+worker may fork, and each child gets the same allowance. A grading's workers therefore join one
+control group (confine.join_group), made and ended by the engine, where the system lets root make one:
+
+    cgroup v2                 memory.max, pids.max, cpu.weight; cgroup.kill ends it
+    cgroup v1 (this machine)  memory.limit_in_bytes, pids.max, cpu.shares, one folder per controller;
+                              a v2 hierarchy beside them (hybrid) still gives cgroup.kill
+
+A controller the system does not offer (or lets us use) is skipped; where no hierarchy is writable
+(no root, a read-only /sys/fs/cgroup), `ControlGroup.create` returns None and the per-process limits
+are all there is: `describe()` says which case holds. The CPU share follows the grader's niceness,
+which a new session cannot undo inside a control group (Linux's autogroups apply to the root group
+only). Zombies are not in a group: a group whose processes are dead can be removed.
+"""
+import os
+import signal
+import time
+from pathlib import Path
+
+# All of a submission's workers together. Forked from a batch's zygotes, they hold ~120 MiB of their
+# own (the reference, measured); started afresh, Keras's worker and the rebuilder hold ~0.6 GiB each.
+MEMORY_BYTES = 3 * 2**30
+MAX_TASKS = 2048          # processes and threads: TensorFlow starts tens per worker
+CONTROLLERS = ("memory", "pids", "cpu")
+
+
+_LABELS = {"memory": "memory {0:.0f} MiB", "pids": "{0} tasks", "cpu": "CPU weight {0}"}
+
+
+def _weight(niceness):
+    """The kernel's scheduling weight of a niceness (1024 at 0, x1.25 a step)."""
+    return max(2, round(1024 / 1.25 ** niceness))
+
+
+def _hierarchies():
+    """[(folder of this process's own cgroup in that hierarchy, its controllers, version)] for each
+    mounted cgroup hierarchy, v1 controllers among CONTROLLERS and v2."""
+    own = {}
+    for line in Path("/proc/self/cgroup").read_text().splitlines():
+        number, controllers, path = line.split(":", 2)
+        own[controllers] = path
+    found = []
+    for line in Path("/proc/self/mountinfo").read_text().splitlines():
+        fields = line.split()
+        separator = fields.index("-")
+        fstype, options = fields[separator + 1], fields[separator + 3].split(",")
+        root, mountpoint = fields[3], fields[4]
+        if fstype == "cgroup2":
+            path, controllers, version = own.get(""), None, 2
+        elif fstype == "cgroup":  # /proc/self/cgroup names a v1 hierarchy by its controllers
+            controllers = [c for c in CONTROLLERS if c in options]
+            key = next((k for k in own if k and set(k.split(",")) <= set(options)), None)
+            if key is None or not controllers:
+                continue
+            path, version = own[key], 1
+        else:
+            continue
+        if path is None or not (path + "/").startswith(root.rstrip("/") + "/"):
+            continue  # a mount of another part of the hierarchy
+        folder = Path(mountpoint) / os.path.relpath(path, root)
+        if version == 2:
+            controllers = (folder / "cgroup.controllers").read_text().split() if folder.is_dir() else []
+        found.append((folder, controllers, version))
+    return found
+
+
+class ControlGroup:
+    """A grading's control group: one folder per hierarchy used, made by `create`."""
+
+    def __init__(self, folders, limits):
+        self.folders = folders  # [(folder, version)]
+        self.limits = limits    # what holds, for describe()
+
+    @classmethod
+    def create(cls, name, niceness=None):
+        """A new group `name` beside nothing else of this process's, with the limits set; None if the
+        system lets us make none."""
+        niceness = os.nice(0) if niceness is None else niceness
+        folders, limits = [], []
+        for parent, controllers, version in _hierarchies():
+            settings = {}
+            if version == 1:
+                settings = {"memory": {"memory.limit_in_bytes": MEMORY_BYTES}, "pids": {"pids.max": MAX_TASKS},
+                            "cpu": {"cpu.shares": _weight(niceness)}}
+                settings = {c: settings[c] for c in controllers}
+            else:  # only the controllers the parent hands down; enabling more may be refused
+                wanted = [c for c in CONTROLLERS if c in controllers]
+                try:
+                    if wanted:
+                        (parent / "cgroup.subtree_control").write_text(" ".join(f"+{c}" for c in wanted))
+                except OSError:  # a cgroup with processes of its own cannot hand controllers down
+                    wanted = []
+                settings = {"memory": {"memory.max": MEMORY_BYTES}, "pids": {"pids.max": MAX_TASKS},
+                            "cpu": {"cpu.weight": max(1, min(10000, round(_weight(niceness) * 100 / 1024)))}}
+                settings = {c: settings[c] for c in wanted}
+            folder = parent / name
+            try:
+                folder.mkdir()
+            except OSError:
+                continue
+            for controller, files in settings.items():
+                for file, value in files.items():
+                    try:
+                        (folder / file).write_text(str(value))
+                        limits.append(_LABELS[controller].format(value / 2**20 if controller == "memory" else value))
+                    except OSError:
+                        pass
+            folders.append((folder, version))
+        if not folders:
+            return None
+        return cls(folders, limits)
+
+    def procs_files(self):
+        """The files a worker writes its pid to, to join (confine.join_group)."""
+        return [str(folder / "cgroup.procs") for folder, _ in self.folders]
+
+    def pids(self):
+        found = set()
+        for folder, _ in self.folders:
+            try:
+                found |= {int(p) for p in (folder / "cgroup.procs").read_text().split()}
+            except OSError:
+                pass
+        return found
+
+    def peak_memory_bytes(self):
+        """The most memory the group's processes held at once, if the system says."""
+        for folder, version in self.folders:
+            for name in ("memory.max_usage_in_bytes", "memory.peak"):
+                try:
+                    return int((folder / name).read_text())
+                except (OSError, ValueError):
+                    pass
+        return None
+
+    def kill(self, patience_s=10):
+        """Kill every process in the group: cgroup.kill where there is one, else each pid until none
+        is left (a pids limit of 0 first, so that none can fork meanwhile)."""
+        for folder, version in self.folders:
+            if (folder / "cgroup.kill").exists():
+                try:
+                    (folder / "cgroup.kill").write_text("1")
+                except OSError:
+                    pass
+            elif (folder / "pids.max").exists():
+                try:
+                    (folder / "pids.max").write_text("0")
+                except OSError:
+                    pass
+        deadline = time.monotonic() + patience_s
+        while (left := self.pids()) and time.monotonic() < deadline:
+            for pid in left:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            time.sleep(0.02)
+        return not self.pids()
+
+    def remove(self):
+        """Kill what is left and remove the group's folders."""
+        self.kill()
+        for folder, _ in self.folders:
+            for _ in range(50):  # a killed process leaves its group as the kernel gets to it
+                try:
+                    folder.rmdir()
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    time.sleep(0.02)
+
+
+def describe(group):
+    """What bounds a submission as a whole, in words (for the terminal and the README's claims)."""
+    if group is None:
+        return "no control group (per-process limits only)"
+    versions = "+".join(sorted({f"v{version}" for _, version in group.folders}))
+    return f"cgroup {versions}, killed as a whole at the end; " + (", ".join(group.limits) or "no limits")
