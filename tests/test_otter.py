@@ -6,11 +6,13 @@ export cell makes the submission zip); then `otter run` grades submissions with 
 autograder zip, and each question's score is compared with rnnlab's own grading.
 """
 import json
+import os
 import shutil
 import subprocess
 import sys
 import sysconfig
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -191,9 +193,10 @@ GRADESCOPE_METADATA = {"id": 1, "created_at": "2026-11-28T08:00:00.000000+00:00"
                        "users": [{"name": "A Student", "email": "student@example.edu", "sid": "1"}]}
 
 
-def gradescope_run(python, autograder_zip, submission, tree):
+def gradescope_run(python, autograder_zip, submission, tree, privileged=True):
     """Grade as Gradescope does: the zip unpacked in `tree`/source, the submission's files in
-    `tree`/submission, and the zip's run_otter.py run from there (`tree` stands for /autograder)."""
+    `tree`/submission, and the zip's run_otter.py run from there (`tree` stands for /autograder).
+    Not `privileged`: as root without CAP_SYS_ADMIN, as in Gradescope's containers (no namespaces)."""
     for folder in ("source", "submission", "results"):
         (tree / folder).mkdir(parents=True)
     (tree / "submission_metadata.json").write_text(json.dumps(GRADESCOPE_METADATA))
@@ -203,23 +206,61 @@ def gradescope_run(python, autograder_zip, submission, tree):
         archive.extractall(tree / "submission")
     run_otter = tree / "source" / "run_otter.py"
     run_otter.write_text(run_otter.read_text().replace('"/autograder"', repr(str(tree))))
-    run = subprocess.run([str(python), str(run_otter)], cwd=tree / "source", capture_output=True, text=True)
+    drop = [] if privileged else ["setpriv", "--bounding-set", "-sys_admin"]
+    run = subprocess.run([*drop, str(python), str(run_otter)], cwd=tree / "source", capture_output=True, text=True)
     results = tree / "results" / "results.json"
     assert results.exists(), run.stdout[-3000:] + run.stderr[-3000:]
-    return json.loads(results.read_text())
+    return {**json.loads(results.read_text()), "stdout": run.stdout}
 
 
-def test_the_zip_grades_where_only_its_own_package_is(built, clean_python, tmp_path):
-    autograder = next(z for z in built.zips if z.name.startswith("rnn_fundamentals"))
-    notebook = built.out / "rnn_fundamentals.ipynb"
+# Reads the reference's text and hands it back in its own feedback: an exception's message, at import.
+READ_AND_ECHO = ("import glob\nfound = sorted(glob.glob('/autograder/source/reference/rnnlab/*.py') + glob.glob({tree!r}))\n"
+                 "texts = []\nfor path in found:\n    try:\n        texts.append(open(path).read())\n"
+                 "    except OSError:\n        pass\n"
+                 "raise RuntimeError(f'LEAK {{len(texts)}} read: ' + ' '.join(t[:120] for t in texts))\n")
+
+
+def demo_mistake(questions):
+    """A mistake of the corpus that only this notebook's questions grade."""
+    groups = {g for gs in questions.values() for g in gs}
+    return next(m for m in examples.mutants() if m.get("demo") and set(m["loses"]) <= groups)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="Gradescope grades as root")
+@pytest.mark.parametrize("privileged", [True, False], ids=["privileged", "no-CAP_SYS_ADMIN"])
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_gradescope_grades_and_leaks_nothing(built, clean_python, tmp_path, name, privileged):
+    """As Gradescope runs a zip (a Python that has only the zip's copy of rnnlab_grader), with and
+    without CAP_SYS_ADMIN: the reference full on this zip's questions only, the stubs zero, a known
+    mistake exactly its questions, and a submission that reads the reference and echoes it gets none
+    of it back (without CAP_SYS_ADMIN the worker keeps a user of its own, and the zip's folder is
+    made root-only)."""
+    autograder = next(z for z in built.zips if z.name.startswith(name))
+    notebook = built.out / f"{name}.ipynb"
     questions = plugin_questions(autograder)
-    results = {name: gradescope_run(clean_python, autograder, submission_zip(tmp_path / f"{name}.zip", notebook, package),
-                                    tmp_path / name)
-               for name, package in (("reference", SOLUTIONS / "rnnlab"), ("stubs", built.out / "rnnlab"))}
-    scores = {name: {t["name"]: (t["score"], t["max_score"]) for t in result["tests"] if "max_score" in t}
-              for name, result in results.items()}
+    mutant = demo_mistake(questions)
+    reader = tmp_path / "reader_package" / "rnnlab"
+    shutil.copytree(SOLUTIONS / "rnnlab", reader, ignore=shutil.ignore_patterns("__pycache__"))
+    tree_reference = str(tmp_path / "*" / "source" / "reference" / "rnnlab" / "*.py")
+    (reader / "__init__.py").write_text(READ_AND_ECHO.format(tree=tree_reference) + (reader / "__init__.py").read_text())
+    packages = {"reference": SOLUTIONS / "rnnlab", "stubs": built.out / "rnnlab",
+                "wrong": examples.write_mutant(tmp_path / "wrong", mutant) / "rnnlab", "reader": reader}
+    for folder in [*reversed(tmp_path.parents), tmp_path]:  # reachable by anyone, as /autograder is
+        folder.chmod(folder.stat().st_mode | 0o001)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # two containers at once, as the two cores allow
+        runs = {who: pool.submit(gradescope_run, clean_python, autograder,
+                                 submission_zip(tmp_path / f"{who}.zip", notebook, package), tmp_path / who, privileged)
+                for who, package in packages.items()}
+    results = {who: run.result() for who, run in runs.items()}
+    scores = {who: {t["name"]: (t["score"], t["max_score"]) for t in result["tests"] if "max_score" in t}
+              for who, result in results.items()}
     assert set(scores["reference"]) == set(questions)
     assert all(score == most > 0 for score, most in scores["reference"].values())
-    assert all(score == 0 for score, _ in scores["stubs"].values())
     total = sum(most for _, most in scores["reference"].values())
-    assert f"{total:g} / {total:g} points" in results["reference"]["output"]
+    assert f"{total:g} / {total:g} points" in results["reference"]["output"]  # this zip's points, not the day's
+    assert all(score == 0 for score, _ in scores["stubs"].values())
+    lost = {question for question, (score, most) in scores["wrong"].items() if score < most}
+    assert lost == {q for q, groups in questions.items() if set(groups) & set(mutant["loses"])}
+    assert "LEAK 0 read" in json.dumps(results["reader"])  # it ran, and read nothing
+    told = [line for line in results["reference"]["stdout"].splitlines() if line.startswith("rnnlab:")]
+    assert told and ("in private namespaces" if privileged else "without namespaces") in told[0], told

@@ -64,7 +64,9 @@ def cmd_grade(args):
     gradebook.print_gradebook(list(results.values()), Console())
     console.print(f"graded {len(todo)} submissions in {time.perf_counter() - started:.1f} s "
                   f"(-j {args.jobs}); results in {args.out}/")
-    if graded:  # what bounded each submission's processes together (see the README's threat model)
+    if graded:  # how student code was kept apart, and bounded (see the README's threat model)
+        note = gradebook.isolation_note([r["isolation"] for r in graded])
+        console.print(note, style="bold red" if "WARNING" in note else None, markup=False)
         peak = max(graded, key=lambda r: r["peak_memory_mib"] or 0)
         console.print(f"each submission's workers: {graded[0]['control_group']}"
                       + (f"; most memory held at once: {peak['peak_memory_mib']} MiB ({peak['name']})"

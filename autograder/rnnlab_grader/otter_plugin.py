@@ -84,4 +84,6 @@ class RnnlabPlugin(AbstractOtterPlugin):
         for question in set(results.results) - set(questions):
             del results.results[question]
         results.set_output(f"rnnlab hidden graders: {result['output']}")
+        # For the instructor only: Gradescope shows run_autograder's output to instructors, not students.
+        print(gradebook.isolation_note(result["isolation"]))
         shutil.rmtree(self.private_dir, ignore_errors=True)

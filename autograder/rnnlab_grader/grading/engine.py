@@ -111,6 +111,7 @@ def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout
         group = ControlGroup.create(tmp.name)  # bounds its workers together, where the system allows
         try:
             folder = stage(path, tmp / "staged")
+            os.chmod(tmp / "staged", 0o700)  # the grading's folder may be open to its workers to pass
             results = tmp / "outcomes.json"
             extra = ["--rnnlab-call-timeout", str(call_timeout)] if call_timeout else []
             extra += ["--rnnlab-groups", ",".join(sorted(groups))] if groups else []
@@ -128,11 +129,20 @@ def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout
         except Exception as error:  # noqa: BLE001 (whatever it is, it is this submission's, not the batch's)
             problem = f"could not be graded: {type(error).__name__}: {str(error)[:200]}"
         peak_memory = group and group.peak_memory_bytes()
+        isolated = _read_text(tmp / "isolation.txt")
         uids = _end_workers(tmp / "worker_uids.json", group)
     return {**_result(name, outcomes, problem, groups), "seconds": round(time.perf_counter() - started, 2),
-            "worker_uids": uids,  # who ran its code, and what bounded it: see the README's threat model
+            "worker_uids": uids, "isolation": isolated,  # who ran its code, how, and what bounded it:
+            # see the README's threat model
             "control_group": describe_control_group(group),
             "peak_memory_mib": round(peak_memory / 2**20) if peak_memory else None}
+
+
+def _read_text(path):
+    try:
+        return path.read_text()
+    except OSError:
+        return ""
 
 
 def _end_workers(uids_file, group):

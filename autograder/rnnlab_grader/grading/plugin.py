@@ -18,7 +18,7 @@ import pytest
 
 from .checks import GradingFailure
 from ..contract import signature
-from ..isolation import CALL_TIMEOUT_S, StudentCode, use_control_group, worker_uids
+from ..isolation import CALL_TIMEOUT_S, StudentCode, isolation, use_control_group, worker_uids
 
 
 def pytest_addoption(parser):
@@ -122,3 +122,4 @@ def pytest_sessionfinish(session):
     if path:
         outcomes = list(session.config._rnnlab_outcomes.values())
         Path(path).write_text(json.dumps(outcomes, indent=1))
+        Path(path).with_name("isolation.txt").write_text(isolation())  # how its workers ran: see sandbox

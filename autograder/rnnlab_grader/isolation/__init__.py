@@ -22,8 +22,8 @@ exported here.
 """
 from .proxy import CALL_TIMEOUT_S, StudentCode, StudentError
 from .cgroups import ControlGroup, describe as describe_control_group
-from .sandbox import Sandbox, Zygote, kill_processes_of, use_control_group, worker_uids
+from .sandbox import Sandbox, Zygote, isolation, kill_processes_of, use_control_group, worker_uids
 from .worker import STEPS, Handle, Step
 
 __all__ = ["CALL_TIMEOUT_S", "STEPS", "ControlGroup", "Handle", "Sandbox", "Step", "StudentCode", "StudentError",
-           "Zygote", "describe_control_group", "kill_processes_of", "use_control_group", "worker_uids"]
+           "Zygote", "describe_control_group", "isolation", "kill_processes_of", "use_control_group", "worker_uids"]

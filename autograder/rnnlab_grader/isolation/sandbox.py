@@ -13,10 +13,12 @@
   submissions and other gradings are not in it. The numpy lane's site-packages has no
   TensorFlow, Keras, JAX or PyTorch in it (each covered by an empty, unreadable folder).
 
-If the namespaces cannot be made (a container without CAP_SYS_ADMIN), the worker keeps the
-grader's user, with the limits above only (`rnnlab grade` warns once): a Python installation in a
-home folder would not be reachable by another user. Not root: no user switch either; see the
-threat model in the README.
+If the namespaces cannot be made (a container without CAP_SYS_ADMIN, such as Gradescope's), root
+can still change user: the worker keeps its own unprivileged user, the secret folders (graders,
+reference, corpus, master notebooks) are made root-only, and the folders on the way to the Python
+installation traversable (`open_for_workers`), with the limits above. Only if a worker of another
+user still could not run Python, or could read a secret, does it keep the grader's user: the
+grading's `isolation` then says so. Not root: no user switch either; see the README's threat model.
 
 A batch's workers are forked from a `Zygote` of their lane instead, which has imported numpy (or
 TensorFlow) once: they take the same steps (confine.py) after the fork, in ~10 ms for numpy (a
@@ -118,6 +120,57 @@ PYTHON_HOME = Path(sys.base_prefix).resolve()
 SITE_PACKAGES = Path(np.__file__).resolve().parents[1]
 
 
+def secret_paths():
+    """What a worker must not read, where no namespace hides it: this package and the graders
+    (autograder/, or the zip's folder), the reference, the master notebooks, the mutant corpus."""
+    candidates = sorted({p.resolve() for p in (paths.AUTOGRADER, paths.SOLUTIONS, paths.ASSIGNMENTS,
+                                                paths.REFERENCE.parent, paths.MUTANTS, paths.GRADERS) if p.exists()})
+    return [p for p in candidates if not any(q in p.parents for q in candidates)]
+
+
+def _let_through(path):
+    """Let every user traverse (not list) each folder from / to `path`."""
+    for folder in [*reversed(Path(path).parents), Path(path)]:
+        mode = folder.stat().st_mode
+        if not mode & 0o001:
+            os.chmod(folder, mode | 0o001)
+
+
+def open_for_workers(uid):
+    """Make what a worker of user `uid` needs reachable, and the secrets not, for workers that run
+    without a namespace; True if a process of that user can now run Python and read no secret.
+    Changes modes for good: on a grading container (Gradescope's), nothing else uses them."""
+    secrets = secret_paths()
+    for folder in secrets:
+        os.chmod(folder, folder.stat().st_mode & 0o7700)
+    python = Path(getattr(sys, "_base_executable", sys.executable)).resolve()
+    for path in (python.parent, PYTHON_HOME, SITE_PACKAGES):
+        _let_through(path)
+    probe = os.fork()
+    if probe == 0:  # as the worker's user: can it run Python, and read nothing secret?
+        try:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+            reachable = os.access(python, os.X_OK) and os.access(SITE_PACKAGES / "numpy", os.R_OK | os.X_OK)
+            hidden = not any(os.access(folder, os.R_OK) or os.access(folder, os.X_OK) for folder in secrets)
+            os._exit(0 if reachable and hidden else 1)
+        finally:
+            os._exit(1)
+    return os.waitpid(probe, 0)[1] == 0
+
+
+_opened = {}  # "ok": whether open_for_workers succeeded (it runs once a process)
+_isolation = set()  # how this process's workers were isolated: see isolation()
+
+
+def isolation():
+    """How this process's workers were isolated, the weakest first: "none" (the grader's own user:
+    a worker could read what the grader can), "own user" (no namespace: secrets root-only),
+    "full" (namespaces and an own user), or "" (no worker started)."""
+    return next((level for level in ("none", "own user", "full") if level in _isolation), "")
+
+
 def _interpreter(folder, use_namespace):
     """The Python executable and site-packages a sandboxed process runs with: those bound into
     `folder` in its mount namespace, or the grader's own without one."""
@@ -158,7 +211,8 @@ class Sandbox:
         self.root = None  # the empty folder the worker's file system is built on
 
     def _prepare(self):
-        """Copy the worker script in, make the root's folder, hand the folder to the worker's user."""
+        """Copy the worker script in, make the root's folder, hand the folder to the worker's user
+        (who, without a namespace, must reach it: the grading's own folder is root's)."""
         shutil.copy(Path(__file__).with_name("worker.py"), self.workdir / "worker.py")
         (self.workdir / "home").mkdir()
         if self.use_namespace:
@@ -168,6 +222,8 @@ class Sandbox:
                 for name in [root, *(os.path.join(root, f) for f in dirs + files)]:
                     os.chown(name, *self.user, follow_symlinks=False)
             os.chmod(self.workdir, 0o700)
+            if not self.use_namespace:
+                _let_through(self.workdir.parent)
 
     def command(self):
         python, site = _interpreter(self.workdir, False)  # the same paths inside its root
@@ -206,22 +262,30 @@ class Sandbox:
             folder = Path(zygote).parent.parent  # the zygote's, which holds the Python it runs
             system = self.file_system([folder], folder / ".site") if self.use_namespace else None
             try:
-                return ForkedWorker(zygote, self.workdir, self.user, env, system)
+                return self._started(ForkedWorker(zygote, self.workdir, self.user, env, system))
             except (OSError, ValueError, KeyError):  # a zygote gone, or one that said something else
                 pass
         try:
-            return self._popen(env)
+            return self._started(self._popen(env))
         except subprocess.SubprocessError:
             if not self.use_namespace:
                 raise
-            # Without the namespace the Python installation may not be reachable by another
-            # user (a home folder), so the worker keeps the grader's user: say so once.
-            warn_once("could not make a private mount namespace for student code (a container "
-                      "without CAP_SYS_ADMIN?); it runs as the grader's user, with resource limits "
-                      "only (see the README's threat model)")
-            self.use_namespace, self.user = False, None
             self.close()
-            return self._popen(env)
+            self.use_namespace = False
+            if self.user and "ok" not in _opened:
+                _opened["ok"] = open_for_workers(self.user[0])
+            if self.user and _opened["ok"]:
+                _let_through(self.workdir.parent)
+            else:
+                warn_once("could not make a private mount namespace for student code (a container without "
+                          "CAP_SYS_ADMIN?), nor keep it from the graders as a user of its own: it runs as "
+                          "the grader's user, with resource limits only (see the README's threat model)")
+                self.user = None
+            return self._started(self._popen(env))
+
+    def _started(self, process):
+        _isolation.add("full" if self.use_namespace else "own user" if self.user else "none")
+        return process
 
     def _popen(self, env):
         return subprocess.Popen(self.command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,

@@ -193,3 +193,21 @@ def print_item_summary(analysis, console=None, weakest=10, top=10):
                       highlight=False)
     else:
         console.print("no grading times recorded")
+
+
+def isolation_note(isolation):
+    """One line for the instructor: how student code was kept from the graders (see
+    sandbox.isolation), the weakest of `isolation` if it is a list."""
+    if not isinstance(isolation, str):
+        isolation = next((level for level in ISOLATION_NOTES if level in isolation), "")
+    note = ISOLATION_NOTES.get(isolation, "did not run")
+    return f"rnnlab: {'WARNING: ' if isolation == 'none' else ''}student code {note}"
+
+
+ISOLATION_NOTES = {  # the weakest first
+    "none": ("ran as the grader's own user: it could read the graders and the reference (see the "
+             "README's threat model)"),
+    "own user": ("ran as users of its own without namespaces (no CAP_SYS_ADMIN here); the graders and "
+                 "the reference were made root-only"),
+    "full": "ran as users of its own in private namespaces, with a whitelisted file system",
+}
