@@ -79,12 +79,13 @@ def otter_run(autograder_zip, submission, out):
     return {t["name"]: (t["score"], t["max_score"]) for t in results["tests"] if "max_score" in t}
 
 
-def submission_zip(path, notebook, package=None, extra=()):
-    """A submission as otter's export makes it: the notebook, and rnnlab/ beside it."""
+def submission_zip(path, notebook, package=None, extra=(), top=""):
+    """A submission as otter's export makes it: the notebook, and rnnlab/ beside it (in a folder
+    `top`, if given, as a zip of the student folder has them)."""
     with zipfile.ZipFile(path, "w") as archive:
-        archive.write(notebook, notebook.name)
+        archive.write(notebook, top + notebook.name)
         for source in sorted(Path(package).glob("*.py")) if package else []:
-            archive.write(source, f"rnnlab/{source.name}")
+            archive.write(source, f"{top}rnnlab/{source.name}")
         for name, text in extra:
             archive.writestr(name, text)
     return path
@@ -171,6 +172,21 @@ def test_a_notebook_alone_or_fake_graders_score_zero(built, tmp_path):
         assert scores and all(score == 0 for score, _ in scores.values()), (name, scores)
 
 
+def test_a_crash_leaves_the_submission_folder_as_it_was(tmp_path):
+    # Otter crashing after the plugin moved the package out of its reach: the package is back.
+    folder = tmp_path / "submission"
+    shutil.copytree(SOLUTIONS / "rnnlab", folder / "rnnlab", ignore=shutil.ignore_patterns("__pycache__"))
+    (folder / "rnn_fundamentals.ipynb").write_text("{}")
+    before = sorted(p.relative_to(folder) for p in folder.rglob("*"))
+    script = ("import sys\nfrom pathlib import Path\nfrom rnnlab_grader.otter_plugin import RnnlabPlugin\n"
+              "plugin = RnnlabPlugin(sys.argv[1], None, {})\nplugin.before_grading(None)\n"
+              "assert not (Path(sys.argv[1]).parent / 'rnnlab').exists()\nraise RuntimeError('otter crashed')\n")
+    run = subprocess.run([sys.executable, "-c", script, str(folder / "rnn_fundamentals.ipynb")],
+                         capture_output=True, text=True)
+    assert "otter crashed" in run.stderr, run.stderr
+    assert sorted(p.relative_to(folder) for p in folder.rglob("*")) == before
+
+
 @pytest.fixture(scope="module")
 def clean_python(tmp_path_factory):
     """A Python as a grading container has it: the packages installed, but not this repository's
@@ -251,13 +267,16 @@ def test_gradescope_grades_and_leaks_nothing(built, clean_python, tmp_path, name
         runs = {who: pool.submit(gradescope_run, clean_python, autograder,
                                  submission_zip(tmp_path / f"{who}.zip", notebook, package), tmp_path / who, privileged)
                 for who, package in packages.items()}
-    results = {who: run.result() for who, run in runs.items()}
+        in_a_folder = pool.submit(gradescope_run, clean_python, autograder, submission_zip(
+            tmp_path / "in_a_folder.zip", notebook, SOLUTIONS / "rnnlab", top="student/"), tmp_path / "in_a_folder", privileged)
+    results = {who: run.result() for who, run in [*runs.items(), ("in_a_folder", in_a_folder)]}
     scores = {who: {t["name"]: (t["score"], t["max_score"]) for t in result["tests"] if "max_score" in t}
               for who, result in results.items()}
     assert set(scores["reference"]) == set(questions)
     assert all(score == most > 0 for score, most in scores["reference"].values())
     total = sum(most for _, most in scores["reference"].values())
     assert f"{total:g} / {total:g} points" in results["reference"]["output"]  # this zip's points, not the day's
+    assert scores["in_a_folder"] == scores["reference"]  # a zip of the student folder: its files are moved up
     assert all(score == 0 for score, _ in scores["stubs"].values())
     lost = {question for question, (score, most) in scores["wrong"].items() if score < most}
     assert lost == {q for q, groups in questions.items() if set(groups) & set(mutant["loses"])}

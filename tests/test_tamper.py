@@ -64,6 +64,12 @@ CASES = {
     "reads_the_reference": ("stubs", [("layers.py", '    raise NotImplementedError("sigmoid")', (
         f"    source = open({str(SOLUTIONS / 'rnnlab' / 'layers.py')!r}).read()\n"
         "    space = {}\n    exec(source, space)\n    return space['sigmoid'](a)"))], ALL),
+    # Reads the reference and the graders, and hands their text back as its own error message.
+    "reads_and_echoes": ("stubs", [("layers.py", '    raise NotImplementedError("sigmoid")', (
+        "    texts = []\n    for path in " + repr([str(SOLUTIONS / "rnnlab" / "layers.py"), str(GRADERS / "tables.py")]) + ":\n"
+        "        try:\n            texts.append(open(path).read())\n        except OSError as error:\n"
+        "            texts.append(str(error))\n"
+        "    raise RuntimeError(' '.join(t[t.find('BEGIN SOLUTION'):][:150] + t[t.find('Case('):][:150] for t in texts))"))], ALL),
     "hunts_for_the_graders": ("stubs", [at_import("__init__.py", (
         "import os, sys\nfor top in " + repr([str(REPO), str(GRADERS), str(SOLUTIONS)]) + ":\n"
         "    for root, dirs, files in os.walk(top):\n"
@@ -226,6 +232,12 @@ def test_no_student_process_outlives_the_batch(corpus, graded_examples):
     ours = {uid for result in [*corpus.values(), *graded_examples.values()] for uid in result["worker_uids"]}
     assert len(ours) > len(corpus)  # two or three per submission: the uids were reported
     assert not processes_running_as(ours)
+
+
+def test_reading_the_reference_gets_nothing_back(corpus):
+    feedback = " ".join(t["output"] for t in corpus["reads_and_echoes"]["tests"])
+    assert "RuntimeError" in feedback  # it ran
+    assert "return np.exp(-np.logaddexp(0, -a))" not in feedback and "Case(" not in feedback
 
 
 def test_broken_zips_say_why(corpus):

@@ -6,7 +6,8 @@ student's code controls; it also unpickles files the submission brings. So this 
 
 - before_grading: moves everything the submission brought except the notebook (its
   `rnnlab/` package, `.OTTER_LOG`, stray `.pyc` or `ipykernel_launcher.py` files) into a
-  private folder, out of otter's reach;
+  private folder, out of otter's reach; it is moved back once graded, or when the process
+  ends if otter crashed before (the submission folder is left as it was found);
 - before_execution: replaces the notebook by an empty one, so no student cell runs in otter;
 - after_grading: grades the private folder with `engine.grade_submission` (the same sandboxed
   path as `rnnlab grade`) on this notebook's questions only, and replaces each question's result
@@ -20,6 +21,7 @@ The master notebook's ASSIGNMENT CONFIG names the questions and their groups:
           questions:
             rnn_step_forward: [rnn.rnn_step_forward]
 """
+import atexit
 import shutil
 import tempfile
 from pathlib import Path
@@ -31,6 +33,19 @@ from otter.test_files.exception_test import ExceptionTestFile
 
 from .grading import engine
 from .reports import gradebook
+
+
+def prepare_submission(autograder_dir):
+    """Lay out an upload as otter expects it, in place: a submission whose files all sit in one top
+    folder (a zip of the student folder, say) has them moved up, so that otter finds the notebook.
+    Run by the zip's run_otter.py before otter; `rnnlab grade` accepts a top folder as it is."""
+    folder = Path(autograder_dir) / "submission"
+    entries = [p for p in folder.iterdir() if p.name != "__MACOSX" and not p.name.startswith(".")]
+    if len(entries) == 1 and entries[0].is_dir() and not any(folder.glob("*.ipynb")):
+        top = entries[0]
+        for path in list(top.iterdir()):
+            if not (folder / path.name).exists():
+                shutil.move(str(path), folder / path.name)
 
 
 def question_result(question, tests):
@@ -64,11 +79,20 @@ class RnnlabPlugin(AbstractOtterPlugin):
     def before_grading(self, config):
         notebook = Path(self.submission_path)
         self.private_dir = Path(tempfile.mkdtemp(prefix="rnnlab-otter-"))
+        self.moved = []  # (where it was, where it is)
+        atexit.register(self._put_back)
         for path in notebook.parent.iterdir():
             if path != notebook:
-                shutil.move(str(path), self.private_dir / path.name)
-        for cache in list(self.private_dir.rglob("__pycache__")):
-            shutil.rmtree(cache, ignore_errors=True)
+                self.moved.append((path, self.private_dir / path.name))
+                shutil.move(str(path), self.moved[-1][1])
+
+    def _put_back(self):
+        """Leave the submission folder as it was found, and nothing in the private folder."""
+        for original, moved in getattr(self, "moved", []):
+            if moved.exists() and not original.exists():
+                shutil.move(str(moved), original)
+        self.moved = []
+        shutil.rmtree(self.private_dir, ignore_errors=True)
 
     def before_execution(self, submission):
         return nbformat.v4.new_notebook(metadata=submission.get("metadata", {}))
@@ -86,4 +110,4 @@ class RnnlabPlugin(AbstractOtterPlugin):
         results.set_output(f"rnnlab hidden graders: {result['output']}")
         # For the instructor only: Gradescope shows run_autograder's output to instructors, not students.
         print(gradebook.isolation_note(result["isolation"]))
-        shutil.rmtree(self.private_dir, ignore_errors=True)
+        self._put_back()

@@ -110,8 +110,7 @@ def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout
         tmp = Path(tmp)
         group = ControlGroup.create(tmp.name)  # bounds its workers together, where the system allows
         try:
-            folder = stage(path, tmp / "staged")
-            os.chmod(tmp / "staged", 0o700)  # the grading's folder may be open to its workers to pass
+            folder = stage(path, tmp / "staged")  # root-only (0700), as the grading's folder may not be
             results = tmp / "outcomes.json"
             extra = ["--rnnlab-call-timeout", str(call_timeout)] if call_timeout else []
             extra += ["--rnnlab-groups", ",".join(sorted(groups))] if groups else []

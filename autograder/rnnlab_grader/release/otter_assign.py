@@ -43,6 +43,19 @@ def _zip_members(root, prefix):
             yield path, f"{prefix}/{path.relative_to(root)}"
 
 
+RUN_LINE = '    run_autograder("/autograder")\n'
+
+
+def _with_submission_prepared(run_otter):
+    """Otter's run_otter.py, which first lays out the student's upload as otter expects it (see
+    otter_plugin.prepare_submission): otter looks for the notebook at the top only."""
+    if RUN_LINE not in run_otter:
+        raise RuntimeError("otter's run_otter.py has changed: see otter_assign._with_submission_prepared")
+    prepare = ('    from rnnlab_grader.otter_plugin import prepare_submission\n'
+               '    prepare_submission("/autograder")\n')
+    return run_otter.replace(RUN_LINE, prepare + RUN_LINE)
+
+
 def repack(otter_zip, target):
     """Otter's zip plus rnnlab's grading code, with fixed timestamps, written to `target`."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -50,7 +63,10 @@ def repack(otter_zip, target):
         for info in sorted(source.infolist(), key=lambda i: i.filename):
             entry = zipfile.ZipInfo(info.filename, FIXED_TIME)
             entry.external_attr = (0o755 if info.filename == "run_autograder" else 0o644) << 16
-            out.writestr(entry, source.read(info))
+            data = source.read(info)
+            if info.filename == "run_otter.py":
+                data = _with_submission_prepared(data.decode()).encode()
+            out.writestr(entry, data)
         for root, prefix in ((PACKAGE, "rnnlab_grader"), (GRADERS, "graders"), (MUTANTS, "mutants"),
                              (REFERENCE, "reference/rnnlab")):
             for path, name in _zip_members(root, prefix):
