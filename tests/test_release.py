@@ -1,14 +1,19 @@
 """The release is built from the one source of truth, kept in sync, and proves itself."""
 import dataclasses
 import filecmp
+import importlib.metadata
 import json
+import re
+import sys
+import zipfile
 import shutil
 
 import pytest
+import yaml
 
 from conftest import make_submission
 from rnnlab_grader.grading import known_models
-from rnnlab_grader.release import build
+from rnnlab_grader.release import build, otter_assign
 from rnnlab_grader.paths import SOLUTIONS, STUDENT
 
 
@@ -44,6 +49,21 @@ def test_fresh_release_proves_itself(fresh):
 def test_the_graders_know_the_references_keras_models():
     assert json.loads(known_models.TABLE.read_text()) == build.known_models_of(), \
         "the graders' table of the reference's Keras models is out of date: run `rnnlab release`"
+
+
+def test_the_grading_environment_is_pinned_to_what_the_suite_runs(fresh):
+    python, pins = otter_assign.tested_versions()
+    assert python == f"{sys.version_info.major}.{sys.version_info.minor}"
+    running = {name: importlib.metadata.version(name) for name in pins}
+    assert running == {name: pin.split("==")[1] for name, pin in pins.items()}, "update tested-versions.txt"
+    for autograder in fresh.zips:
+        with zipfile.ZipFile(autograder) as archive:
+            environment = yaml.safe_load(archive.read("environment.yml"))
+        conda = environment["dependencies"]
+        pip = {re.split(r"[\[=]", line)[0]: line.split("==")[1] for line in conda[-1]["pip"]}
+        assert f"python={python}" in conda
+        assert {name: pip.get(name) for name in ("numpy", "tensorflow-cpu", "keras", "otter-grader", "pytest")} == \
+            {name: running[name] for name in ("numpy", "tensorflow-cpu", "keras", "otter-grader", "pytest")}
 
 
 def copy_release(fresh, tmp_path):

@@ -13,6 +13,7 @@ REFERENCE = Path(os.environ.get("RNNLAB_REFERENCE") or
                  (_BUNDLED_REFERENCE if _BUNDLED_REFERENCE.is_dir() else REPO / "solutions" / "rnnlab"))
 DIST = AUTOGRADER / "dist"  # otter autograder zips (generated, not committed)
 SOLUTIONS = REPO / "solutions"
+TESTED_VERSIONS = REPO / "tested-versions.txt"  # the Python and package versions the suite runs
 ASSIGNMENTS = REPO / "assignments"
 STUDENT = REPO / "student"
 MUTANTS = AUTOGRADER / "mutants"  # the mutant corpus: realistic mistakes as patches on the reference; also the diagnoser's list

@@ -18,8 +18,9 @@ import zipfile
 from pathlib import Path
 
 import nbformat
+import yaml
 
-from ..paths import GRADERS, MUTANTS, PACKAGE, REFERENCE
+from ..paths import GRADERS, MUTANTS, PACKAGE, REFERENCE, TESTED_VERSIONS
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # zip entries carry no build time
 
@@ -76,14 +77,38 @@ def repack(otter_zip, target):
     return target
 
 
+def tested_versions(path=TESTED_VERSIONS):
+    """(python version, {package: "package==version"}) from tested-versions.txt."""
+    lines = [line.strip() for line in Path(path).read_text().splitlines()]
+    python = next(line.split()[-1] for line in lines if line.startswith("# python "))
+    pins = {line.split("==")[0]: line for line in lines if line and not line.startswith("#")}
+    return python, pins
+
+
+def _pinned(master, target):
+    """A copy of `master` whose config asks for the tested Python and versions (tested_versions):
+    each requirement named in the master is pinned, and Keras (which TensorFlow pulls in) too."""
+    notebook = nbformat.read(master, as_version=4)
+    header, config_text = notebook.cells[0].source.split("\n", 1)
+    config = yaml.safe_load(config_text)
+    python, pins = tested_versions()
+    config["python_version"] = python
+    config["requirements"] = [pins.get(name, name) for name in config.get("requirements", [])] + [pins["keras"]]
+    notebook.cells[0].source = header + "\n" + yaml.safe_dump(config, sort_keys=False)
+    nbformat.write(notebook, target)
+    return target
+
+
 def assign(master, student_out, dist_dir):
-    """Run otter assign on `master`; write its student side into `student_out` and the
-    autograder zip to `dist_dir/<name>-autograder.zip`. Returns the written paths."""
+    """Run otter assign on `master` (pinned: see _pinned); write its student side into `student_out`
+    and the autograder zip to `dist_dir/<name>-autograder.zip`. Returns the written paths."""
     master = Path(master).resolve()
     written = []
     with tempfile.TemporaryDirectory(prefix="rnnlab-assign-") as tmp:
         dist = Path(tmp) / "dist"
-        run = subprocess.run([sys.executable, "-m", "otter", "assign", str(master), str(dist)],
+        (Path(tmp) / "master").mkdir()
+        pinned = _pinned(master, Path(tmp) / "master" / master.name)
+        run = subprocess.run([sys.executable, "-m", "otter", "assign", str(pinned), str(dist)],
                              cwd=master.parent, capture_output=True, text=True)
         if run.returncode != 0:
             raise RuntimeError(f"otter assign {master.name} failed:\n{run.stdout[-2000:]}\n{run.stderr[-2000:]}")
