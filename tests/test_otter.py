@@ -229,6 +229,22 @@ def gradescope_run(python, autograder_zip, submission, tree, privileged=True):
     return {**json.loads(results.read_text()), "stdout": run.stdout}
 
 
+def test_otter_run_from_a_clean_python_with_the_zip_on_its_path(built, clean_python, tmp_path):
+    # What the README tells a TA to do: otter imports the plugin by name, from the unpacked zip.
+    autograder = next(z for z in built.zips if z.name.startswith("rnn_fundamentals"))
+    with zipfile.ZipFile(autograder) as archive:
+        archive.extractall(tmp_path / "unpacked")
+    (tmp_path / "out").mkdir()
+    submission = submission_zip(tmp_path / "reference.zip", built.out / "rnn_fundamentals.ipynb", SOLUTIONS / "rnnlab")
+    run = subprocess.run([str(clean_python), "-m", "otter", "run", "-a", str(autograder), "-o", str(tmp_path / "out"),
+                          str(submission)], capture_output=True, text=True, cwd=tmp_path,
+                         env={**os.environ, "PYTHONPATH": str(tmp_path / "unpacked")})
+    assert (tmp_path / "out" / "results.json").exists(), run.stderr[-2000:]
+    total = sum(t["points"] for t in engine.catalogue() if t["group"] in
+                {g for groups in plugin_questions(autograder).values() for g in groups})
+    assert f"{total:g} / {total:g} points" in json.loads((tmp_path / "out" / "results.json").read_text())["output"]
+
+
 # Reads the reference's text and hands it back in its own feedback: an exception's message, at import.
 READ_AND_ECHO = ("import glob\nfound = sorted(glob.glob('/autograder/source/reference/rnnlab/*.py') + glob.glob({tree!r}))\n"
                  "texts = []\nfor path in found:\n    try:\n        texts.append(open(path).read())\n"
