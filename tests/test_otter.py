@@ -79,13 +79,14 @@ def otter_run(autograder_zip, submission, out):
     return {t["name"]: (t["score"], t["max_score"]) for t in results["tests"] if "max_score" in t}
 
 
-def submission_zip(path, notebook, package=None, extra=(), top=""):
+def submission_zip(path, notebook, package=None, extra=(), top="", package_folder="rnnlab/"):
     """A submission as otter's export makes it: the notebook, and rnnlab/ beside it (in a folder
-    `top`, if given, as a zip of the student folder has them)."""
+    `top`, if given, as a zip of the student folder has them; the modules at the top with
+    `package_folder=""`, as files uploaded one by one are)."""
     with zipfile.ZipFile(path, "w") as archive:
         archive.write(notebook, top + notebook.name)
         for source in sorted(Path(package).glob("*.py")) if package else []:
-            archive.write(source, f"{top}rnnlab/{source.name}")
+            archive.write(source, f"{top}{package_folder}{source.name}")
         for name, text in extra:
             archive.writestr(name, text)
     return path
@@ -283,16 +284,18 @@ def test_gradescope_grades_and_leaks_nothing(built, clean_python, tmp_path, name
         runs = {who: pool.submit(gradescope_run, clean_python, autograder,
                                  submission_zip(tmp_path / f"{who}.zip", notebook, package), tmp_path / who, privileged)
                 for who, package in packages.items()}
-        in_a_folder = pool.submit(gradescope_run, clean_python, autograder, submission_zip(
-            tmp_path / "in_a_folder.zip", notebook, SOLUTIONS / "rnnlab", top="student/"), tmp_path / "in_a_folder", privileged)
-    results = {who: run.result() for who, run in [*runs.items(), ("in_a_folder", in_a_folder)]}
+        for who, layout in (("in_a_folder", {"top": "student/"}), ("flat", {"package_folder": ""})):
+            runs[who] = pool.submit(gradescope_run, clean_python, autograder, submission_zip(
+                tmp_path / f"{who}.zip", notebook, SOLUTIONS / "rnnlab", **layout), tmp_path / who, privileged)
+    results = {who: run.result() for who, run in runs.items()}
     scores = {who: {t["name"]: (t["score"], t["max_score"]) for t in result["tests"] if "max_score" in t}
               for who, result in results.items()}
     assert set(scores["reference"]) == set(questions)
     assert all(score == most > 0 for score, most in scores["reference"].values())
     total = sum(most for _, most in scores["reference"].values())
     assert f"{total:g} / {total:g} points" in results["reference"]["output"]  # this zip's points, not the day's
-    assert scores["in_a_folder"] == scores["reference"]  # a zip of the student folder: its files are moved up
+    # A zip of the student folder (its files are moved up), and the modules uploaded one by one.
+    assert scores["in_a_folder"] == scores["flat"] == scores["reference"]
     assert all(score == 0 for score, _ in scores["stubs"].values())
     lost = {question for question, (score, most) in scores["wrong"].items() if score < most}
     assert lost == {q for q, groups in questions.items() if set(groups) & set(mutant["loses"])}

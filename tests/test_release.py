@@ -4,8 +4,10 @@ import filecmp
 import importlib.metadata
 import json
 import re
+import subprocess
 import sys
 import zipfile
+from pathlib import Path
 import shutil
 
 import pytest
@@ -15,6 +17,8 @@ from conftest import make_submission
 from rnnlab_grader.grading import known_models
 from rnnlab_grader.release import build, otter_assign
 from rnnlab_grader.paths import SOLUTIONS, STUDENT
+
+RNNLAB = str(Path(sys.executable).parent / "rnnlab")
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +73,22 @@ def test_the_grading_environment_is_pinned_to_what_the_suite_runs(fresh):
 def copy_release(fresh, tmp_path):
     shutil.copytree(fresh.out, tmp_path / "student")
     return dataclasses.replace(fresh, out=tmp_path / "student")
+
+
+def test_a_release_never_overwrites_work(fresh, tmp_path):
+    release = copy_release(fresh, tmp_path).out
+    (release / "rnnlab" / "__pycache__").mkdir()
+    (release / "rnnlab" / "__pycache__" / "rnn.cpython-311.pyc").write_bytes(b"caches are nobody's work")
+    build.check_no_work_in(release)  # as a release left it
+    (release / "notes.md").write_text("my notes")
+    with open(release / "rnnlab" / "rnn.py", "a") as stream:
+        stream.write("# my rnn_forward\n")
+    with pytest.raises(build.ReleaseError, match=r"\(notes.md, rnnlab/rnn.py\)"):
+        build.check_no_work_in(release)
+    run = subprocess.run([RNNLAB, "release", "--out", str(release), "--dist", str(tmp_path / "dist")],
+                         capture_output=True, text=True)
+    assert run.returncode == 2 and "nothing was written" in " ".join(run.stderr.split())
+    assert (release / "notes.md").read_text() == "my notes" and not (tmp_path / "dist").exists()
 
 
 def test_a_leaked_solution_line_is_caught(fresh, tmp_path):

@@ -17,10 +17,16 @@ def cmd_release(args):
     from .release import build  # nbformat's schema checker takes 1.4 s to import: only for this command
     console = Console(stderr=True)
     started = time.perf_counter()
+    try:
+        if not args.force:  # before anything is done: someone's work is never lost
+            build.check_no_work_in(args.out)
+    except build.ReleaseError as error:
+        console.print(f"[bold red]release NOT written[/]: {error}", highlight=False)
+        return 2
     table = build.known_models_of()  # first: the zips carry it
     known_models.save(table)
     console.print(f"kept the summaries of the reference's {len(table['summaries'])} Keras models for the graders")
-    built = build.build(args.out, dist=args.dist)
+    built = build.build(args.out, dist=args.dist, force=True)
     console.print(f"wrote {len(built.files)} files to {built.out}, {len(built.zips)} otter autograder zips to {args.dist}")
     if not args.no_prove:
         try:
@@ -129,6 +135,7 @@ def main(argv=None):
     p.add_argument("--out", type=Path, default=STUDENT, help="where to write the release (default: student/)")
     p.add_argument("--dist", type=Path, default=DIST, help="where to write otter autograder zips (default: autograder/dist/)")
     p.add_argument("--no-prove", action="store_true", help="skip grading the reference and the stubs")
+    p.add_argument("--force", action="store_true", help="overwrite a release folder that holds someone's work")
     p.set_defaults(run=cmd_release)
 
     p = commands.add_parser("grade", help="grade submissions with the hidden graders")

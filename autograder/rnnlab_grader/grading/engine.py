@@ -4,6 +4,7 @@ Each submission is graded by one run of the hidden graders in its own pytest pro
 which reaches the student's code only through a worker process (isolation/proxy.py). The result:
 
     {"name", "score", "max_score", "output", "seconds",
+     "worker_uids", "isolation", "control_group", "peak_memory_mib",  (how its code ran: sandbox, cgroups)
      "tests": [{"name", "score", "max_score", "output", "visibility",
                 "extra_data": {"group", and for a diagnosed failure "diagnosis": {"id", "title", "also"}}}]}
 
@@ -110,7 +111,7 @@ def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout
         tmp = Path(tmp)
         group = ControlGroup.create(tmp.name)  # bounds its workers together, where the system allows
         try:
-            folder = stage(path, tmp / "staged")  # root-only (0700), as the grading's folder may not be
+            folder = stage(path, tmp / "staged")  # 0700: the grading's folder may be open to its workers
             results = tmp / "outcomes.json"
             extra = ["--rnnlab-call-timeout", str(call_timeout)] if call_timeout else []
             extra += ["--rnnlab-groups", ",".join(sorted(groups))] if groups else []

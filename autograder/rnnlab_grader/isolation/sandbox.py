@@ -211,8 +211,7 @@ class Sandbox:
         self.root = None  # the empty folder the worker's file system is built on
 
     def _prepare(self):
-        """Copy the worker script in, make the root's folder, hand the folder to the worker's user
-        (who, without a namespace, must reach it: the grading's own folder is root's)."""
+        """Copy the worker script in, make the root's folder, hand the folder to the worker's user."""
         shutil.copy(Path(__file__).with_name("worker.py"), self.workdir / "worker.py")
         (self.workdir / "home").mkdir()
         if self.use_namespace:
@@ -222,8 +221,6 @@ class Sandbox:
                 for name in [root, *(os.path.join(root, f) for f in dirs + files)]:
                     os.chown(name, *self.user, follow_symlinks=False)
             os.chmod(self.workdir, 0o700)
-            if not self.use_namespace:
-                _let_through(self.workdir.parent)
 
     def command(self):
         python, site = _interpreter(self.workdir, False)  # the same paths inside its root
@@ -275,7 +272,7 @@ class Sandbox:
             if self.user and "ok" not in _opened:
                 _opened["ok"] = open_for_workers(self.user[0])
             if self.user and _opened["ok"]:
-                _let_through(self.workdir.parent)
+                _let_through(self.workdir.parent)  # the grading's own folder is root's
             else:
                 warn_once("could not make a private mount namespace for student code (a container without "
                           "CAP_SYS_ADMIN?), nor keep it from the graders as a user of its own: it runs as "

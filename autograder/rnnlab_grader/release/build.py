@@ -13,6 +13,8 @@ reference, and no solution line or hidden grader text appears anywhere in the re
 Before the release is built, the reference is graded once more to record the summaries of its Keras
 models (grading/known_models.py), which the graders, in the repository and in the zips, start from.
 """
+import hashlib
+import json
 import re
 import shutil
 import subprocess
@@ -81,10 +83,43 @@ class Release:
     proofs: dict = field(default_factory=dict)
 
 
-def build(out, solutions=SOLUTIONS, assignments=ASSIGNMENTS, dist=DIST):
-    """Write the student release into `out` (emptied first) and otter's autograder zips into
-    `dist`; return what was written."""
+MANIFEST = ".release"  # in a release: each file it wrote, with its digest
+GENERATED = {"__pycache__", ".pytest_cache", ".ipynb_checkpoints"}  # made by running it: nobody's work
+
+
+def work_in(out):
+    """The files of `out` that are not as a release wrote them: someone's work ([] for a missing
+    folder, or one as the last release left it, caches aside)."""
     out = Path(out)
+    try:
+        written = json.loads((out / MANIFEST).read_text())
+    except (OSError, ValueError):
+        written = {}
+    return [str(path.relative_to(out)) for path in sorted(out.rglob("*")) if path.is_file()
+            and not GENERATED & set(path.relative_to(out).parts) and path.name != MANIFEST
+            and written.get(str(path.relative_to(out))) != _digest(path)]
+
+
+def check_no_work_in(out):
+    """Raise ReleaseError if `out` holds work (see work_in), which a release would overwrite."""
+    work = work_in(out)
+    if work:
+        raise ReleaseError(f"{out} holds files that no release wrote, or changed since ({', '.join(work[:5])}"
+                           f"{' ...' if len(work) > 5 else ''}): nothing was written. Release elsewhere "
+                           f"(--out DIR; the zips go to --dist all the same), or overwrite them (--force)")
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build(out, solutions=SOLUTIONS, assignments=ASSIGNMENTS, dist=DIST, force=False):
+    """Write the student release into `out` (emptied first) and otter's autograder zips into
+    `dist`; return what was written. A folder `out` that holds work (see work_in) is left as it is
+    (ReleaseError), unless `force`."""
+    out = Path(out)
+    if not force:
+        check_no_work_in(out)
     if out.exists():
         shutil.rmtree(out)
     release = Release(out)
@@ -107,6 +142,9 @@ def build(out, solutions=SOLUTIONS, assignments=ASSIGNMENTS, dist=DIST):
         for written in pool.map(lambda n: otter_assign.assign(n, out, dist), notebooks):
             for path in written:
                 (release.zips if path.suffix == ".zip" else release.files).append(path)
+    manifest = {str(path): _digest(out / path) for path in sorted(Path(f).relative_to(out) if Path(f).is_absolute()
+                                                                  else Path(f) for f in release.files)}
+    (out / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
     return release
 
 
