@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -104,14 +105,40 @@ HOGS = {  # submissions that try to take more than their share: each must be gra
     "fills_tmp": ONCE + "".join(
         f"    try:\n        with open('{folder}/fill', 'wb') as f:\n            while True:\n"
         f"                f.write(bytes(2**20))\n    except OSError:\n        pass\n" for folder in ("/tmp", "/dev/shm")),
-    "memory_hog": ONCE + "    for _ in range(5):\n        if os.fork() == 0:\n"
-                         "            hoard = b'x' * 2**30\n            import time; time.sleep(1000)\n"
-                         "    import time; time.sleep(3)\n",  # while its children take 5 GiB
+    # Five children of 1 GiB each; it waits until each has its GiB or was killed for it.
+    "memory_hog": ONCE + "    import select, time\n    ready, told = os.pipe()\n    children = []\n"
+                         "    for _ in range(5):\n        child = os.fork()\n        if child == 0:\n"
+                         "            hoard = b'x' * 2**30\n            os.write(told, b'!')\n            time.sleep(1000)\n"
+                         "        children.append(child)\n    done, deadline = 0, time.time() + 15\n"
+                         "    while done < 5 and time.time() < deadline:\n"
+                         "        if select.select([ready], [], [], 0.1)[0]:\n            done += len(os.read(ready, 5))\n"
+                         "        for child in list(children):\n            if os.waitpid(child, os.WNOHANG)[0]:\n"
+                         "                children.remove(child)\n                done += 1\n",
     "process_hog": ONCE + "    import time\n    for _ in range(5000):\n        try:\n"
                           "            if os.fork() == 0:\n                time.sleep(1000)\n"
                           "        except OSError:\n            break\n",
     "staller": "import time\ntime.sleep(10**6)",
 }
+
+
+def orphaned_workers_since(started):
+    """The pids of worker processes (uid in the workers' range) that started after `started` (a
+    time.time()) and lost their parent: what a grading left running (not a zombie)."""
+    from rnnlab_grader.isolation.sandbox import UID_BASE, UID_SPAN
+    boot = time.time() - float(Path("/proc/uptime").read_text().split()[0])
+    ticks = os.sysconf("SC_CLK_TCK")
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if not UID_BASE <= os.stat(f"/proc/{pid}").st_uid < UID_BASE + UID_SPAN:
+                continue
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        state, parent, start = fields[0], int(fields[1]), boot + int(fields[19]) / ticks
+        if state != "Z" and parent == 1 and start >= started:
+            found.append(pid)
+    return found
 
 
 def processes_running_as(uids):

@@ -6,13 +6,14 @@ Each broken case here made `rnnlab grade` exit 1 with a traceback, and no gradeb
 import csv
 import subprocess
 import sys
+import time
 import zipfile
 import zlib
 from pathlib import Path
 
 import pytest
 
-from conftest import HOGS, reference_with
+from conftest import HOGS, orphaned_workers_since, reference_with
 from rnnlab_grader.grading import engine
 from rnnlab_grader.paths import SOLUTIONS
 
@@ -113,22 +114,23 @@ def graded(tmp_path_factory):
     paths = [str(make(root)) for make, _ in CASES.values()]
     out, scratch = root / "out", root / "tmp"  # the batch's own temporary folder: all it leaves is seen
     scratch.mkdir()
+    started = time.time()
     run = subprocess.run([RNNLAB, "grade", *paths, "--out", str(out), "-j", "2"], capture_output=True, text=True,
                          env={"COLUMNS": "80", "PATH": "/usr/bin:/bin", "TMPDIR": str(scratch)})
     with open(out / "gradebook.csv", newline="") as book:
         rows = {row["submission"]: row for row in csv.DictReader(book)}
-    return run, rows, scratch
+    return run, rows, scratch, started
 
 
 def test_the_batch_finishes_with_a_gradebook(graded):
-    run, rows, _ = graded
+    run, rows, *_ = graded
     assert run.returncode == 0, run.stderr[-2000:]
     assert len(rows) == len(CASES)
 
 
 @pytest.mark.parametrize("name", CASES)
 def test_each_case_says_why_or_is_graded(graded, name):
-    run, rows, _ = graded
+    run, rows, *_ = graded
     row = rows["'" + name if name.startswith("=") else engine.submission_name(Path(name))]
     expected = CASES[name][1]
     if name == "staller":  # its softmax times out, and costs nothing else
@@ -144,7 +146,7 @@ def test_each_case_says_why_or_is_graded(graded, name):
 
 def test_the_terminal_gradebook_reads_at_80_columns(graded):
     # Every name whole on one line of the table, with its total: the per-module columns do not fit.
-    run, rows, _ = graded
+    run, rows, *_ = graded
     lines = run.stdout.splitlines()
     assert all(len(line) <= 80 for line in lines)
     for name, row in rows.items():
@@ -153,10 +155,11 @@ def test_the_terminal_gradebook_reads_at_80_columns(graded):
 
 
 def test_a_formula_is_not_a_formula_in_the_gradebook(graded):
-    _, rows, _ = graded
+    _, rows, *_ = graded
     assert "'=HYPERLINK(1)" in rows and "=HYPERLINK(1)" not in rows
 
 
-def test_the_batch_leaves_no_file_behind(graded):
-    _, _, scratch = graded
+def test_the_batch_leaves_no_file_and_no_process_behind(graded):
+    _, _, scratch, started = graded
     assert not list(scratch.iterdir())
+    assert not orphaned_workers_since(started)  # the hogs' children and daemons included
