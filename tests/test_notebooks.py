@@ -6,6 +6,8 @@ notebook otter generates holds every code cell of its master but the questions' 
 which become its grader.check cells. tests/test_otter.py runs each student notebook top to bottom
 with the reference package and its checks; running the masters as well would repeat that.
 """
+import re
+
 import nbformat
 import yaml
 import pytest
@@ -49,3 +51,11 @@ def test_each_question_is_worth_what_its_graders_give(path):
     expected = {question: sum(t["points"] for t in catalogue if t["group"] in groups)
                 for question, groups in question_groups(notebook).items()}
     assert question_points(notebook) == expected
+
+
+@pytest.mark.parametrize("path", MASTERS, ids=lambda p: p.name)
+def test_no_student_notebook_cell_defines_a_test(path):
+    # A question's tests become its grader.check cell; a test defined anywhere else would reach the
+    # student as a stray code cell (Session 2 had eleven, copies of its questions' tests).
+    cells = code_cells(nbformat.read(STUDENT / path.name, as_version=4))
+    assert [cell[:80] for cell in cells if re.search(r"^\s*def test_", cell, re.M)] == []
