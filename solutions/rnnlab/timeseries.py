@@ -95,15 +95,16 @@ def prepare_forecasting(series, window, horizon, train_fraction):
 
 
 def naive_forecast(X, horizon):
-    """Repeat the last value of each window: (M, W, F) -> (M, horizon)."""
+    """Repeat the last value of each window's target series (feature 0): (M, W, F) -> (M, horizon)."""
     # BEGIN SOLUTION
     return np.repeat(X[:, -1, :1], horizon, axis=1)
     # END SOLUTION
 
 
 def seasonal_naive_forecast(X, horizon, season):
-    """The value one season before each predicted step: yhat_{W+h} = y_{W+h-season}
-    (repeating the last season when horizon > season). Needs W >= season.
+    """The value one season before each predicted step: yhat_{W+h} = y_{W+h-season}, where y is
+    each window's target series (feature 0), repeating the last season when horizon > season.
+    Needs W >= season.
 
     Returns:
         (M, horizon).
@@ -116,7 +117,8 @@ def seasonal_naive_forecast(X, horizon, season):
 
 
 def moving_average_forecast(X, horizon, k):
-    """The mean of the last k values of each window, repeated: (M, W, F) -> (M, horizon)."""
+    """The mean of the last k values of each window's target series (feature 0), repeated:
+    (M, W, F) -> (M, horizon)."""
     # BEGIN SOLUTION
     return np.repeat(X[:, -k:, 0].mean(axis=1, keepdims=True), horizon, axis=1)
     # END SOLUTION

@@ -162,6 +162,9 @@ def softmax_cross_entropy(logits, y):
     Returns:
         loss: float.
         dlogits: (N, C) gradient of loss with respect to logits.
+
+    Hint: `log(softmax(z))` is `log(0) = -inf` once a probability underflows (large logits); take
+    log softmax(z)_k = (z_k - max z) - log sum_j exp(z_j - max z) instead, which never overflows.
     """
     # TODO: implement softmax_cross_entropy (see the docstring).
     raise NotImplementedError("softmax_cross_entropy")

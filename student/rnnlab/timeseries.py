@@ -81,14 +81,15 @@ def prepare_forecasting(series, window, horizon, train_fraction):
 
 
 def naive_forecast(X, horizon):
-    """Repeat the last value of each window: (M, W, F) -> (M, horizon)."""
+    """Repeat the last value of each window's target series (feature 0): (M, W, F) -> (M, horizon)."""
     # TODO: implement naive_forecast (see the docstring).
     raise NotImplementedError("naive_forecast")
 
 
 def seasonal_naive_forecast(X, horizon, season):
-    """The value one season before each predicted step: yhat_{W+h} = y_{W+h-season}
-    (repeating the last season when horizon > season). Needs W >= season.
+    """The value one season before each predicted step: yhat_{W+h} = y_{W+h-season}, where y is
+    each window's target series (feature 0), repeating the last season when horizon > season.
+    Needs W >= season.
 
     Returns:
         (M, horizon).
@@ -98,7 +99,8 @@ def seasonal_naive_forecast(X, horizon, season):
 
 
 def moving_average_forecast(X, horizon, k):
-    """The mean of the last k values of each window, repeated: (M, W, F) -> (M, horizon)."""
+    """The mean of the last k values of each window's target series (feature 0), repeated:
+    (M, W, F) -> (M, horizon)."""
     # TODO: implement moving_average_forecast (see the docstring).
     raise NotImplementedError("moving_average_forecast")
 
