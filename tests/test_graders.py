@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from rnnlab_grader import reference
-from rnnlab_grader.grading import engine
+from rnnlab_grader.grading import checks, engine
+from rnnlab_grader.grading.checks import GradingFailure
 from rnnlab_grader.paths import GRADERS
 
 
@@ -58,3 +59,23 @@ def test_decoding_cases_are_informative(function):
         words = decode(*case.inputs())
         assert len(np.unique(words)) >= 3, case.label
         assert len({tuple(row) for row in words}) >= 2, case.label
+
+
+def failure_of(*args, **kwargs):
+    with pytest.raises(GradingFailure) as failure:
+        checks.compare(*args, **kwargs)
+    return str(failure.value)
+
+
+def test_feedback_by_kind_of_result():
+    # Integers (tokens, paddings): the first that differs, expected and got, never a relative error.
+    assert failure_of("tokens", np.array([[1, 2, 3], [4, 5, 9]]), np.array([[1, 2, 3], [4, 0, 6]]), 1e-9, "NL") == \
+        "tokens: expected 0 at n=1, l=1, got 5 (2 of 6 differ)"
+    assert failure_of("padding", (2, 2), (0, 1), 1e-9) == "padding[0]: expected 0, got 2"
+    # Against an expected 0, the value itself (a relative error was 4e+30).
+    assert failure_of("dh0", np.array([0.0, 1e-3]), np.zeros(2), 1e-9, "H") == "dh0: expected 0, got 1.0e-03 at h=1"
+    # A dict of gradients: each wrong key with its error, and the right ones.
+    got = {"Wx": np.ones(2), "Wh": np.full(2, 2.0), "b": np.zeros(2)}
+    message = failure_of("dparams", got, {"Wx": np.ones(2), "Wh": np.ones(2), "b": np.zeros(2)}, 1e-6)
+    assert message.startswith("dparams['Wh']: worst relative error 1.0e+00") and message.endswith("(right: 'Wx', 'b')")
+    checks.compare("count", 12.0, np.int64(12), 0)  # an integer as a float is still that integer

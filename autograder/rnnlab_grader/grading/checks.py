@@ -196,13 +196,22 @@ def where(index, axes, shape=(), gates=""):
 
 
 def compare(name, got, expected, tol, axes="", context="", gates=""):
-    """Fail unless `got` matches `expected` (an array, number, or tuple/list/dict of those)."""
+    """Fail unless `got` matches `expected` (an array, number, or tuple/list/dict of those), with
+    feedback by kind of result: where integers (tokens, counts, paddings) first differ, the absolute
+    difference from an expected 0, which keys of a dict are right and which wrong."""
     if isinstance(expected, dict):
         if not isinstance(got, dict) or set(got) != set(expected):
             keys = sorted(got) if isinstance(got, dict) else _kind(got)
             raise GradingFailure(f"{context}{name} should be a dict with keys {sorted(expected)}, got {keys}")
+        wrong = {}
         for key in expected:
-            compare(f"{name}[{key!r}]", got[key], expected[key], tol, axes, context, gates)
+            try:
+                compare(f"{name}[{key!r}]", got[key], expected[key], tol, axes, "", gates)
+            except GradingFailure as failure:
+                wrong[key] = str(failure)
+        if wrong:
+            right = [repr(key) for key in expected if key not in wrong]
+            raise GradingFailure(context + "; ".join(wrong.values()) + (f" (right: {', '.join(right)})" if right else ""))
         return
     if isinstance(expected, (tuple, list)):
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
@@ -222,6 +231,9 @@ def compare(name, got, expected, tol, axes="", context="", gates=""):
         raise GradingFailure(f"{context}{name} has dtype {got.dtype}, expected numbers")
     if expected.dtype == np.float64 and got.dtype != np.float64:
         raise GradingFailure(f"{context}{name} is {got.dtype} for float64 inputs: keep float64")
+    if expected.dtype.kind in "iub":  # tokens, indices, counts, paddings: exact, and which one
+        _compare_integers(name, got, expected, axes, context, gates)
+        return
     got = got.astype(np.float64)
     if expected.size == 0:
         return
@@ -233,11 +245,26 @@ def compare(name, got, expected, tol, axes="", context="", gates=""):
     # Where both hold the same non-finite value (a known overflow mistake, when diagnosing), they agree.
     same_nonfinite = (np.isnan(got) & np.isnan(expected)) | (~np.isfinite(expected) & (got == expected))
     deviation = np.where(same_nonfinite, 0.0, np.abs(got - expected))
-    error = deviation.max() / max(np.abs(expected[np.isfinite(expected)]).max(initial=0.0), 1e-30)
+    scale = np.abs(expected[np.isfinite(expected)]).max(initial=0.0)
+    error = deviation.max() / max(scale, 1e-30)
     if not error <= tol:
         index = np.unravel_index(np.argmax(deviation), got.shape)
-        at = f", largest at {where(index, axes, got.shape, gates)}" if got.ndim else ""
+        place = where(index, axes, got.shape, gates) if got.ndim else ""
+        if scale == 0:  # a relative error means nothing against 0: the largest value instead
+            raise GradingFailure(f"{context}{name}: expected 0, got {got[index]:.1e}" + (f" at {place}" if place else ""))
+        at = f", largest at {place}" if place else ""
         raise GradingFailure(f"{context}{name}: worst relative error {error:.1e} (tolerance {tol:.0e}){at}")
+
+
+def _compare_integers(name, got, expected, axes, context, gates):
+    """Integers must be equal: say the first that differs (in order), expected and got."""
+    differs = got != expected
+    if not differs.any():
+        return
+    index = np.unravel_index(np.argmax(differs), got.shape)
+    at = f" at {where(index, axes, got.shape, gates)}" if got.ndim else ""
+    count = f" ({differs.sum()} of {differs.size} differ)" if got.ndim else ""
+    raise GradingFailure(f"{context}{name}: expected {expected[index]:g}{at}, got {got[index]:g}{count}")
 
 
 def _kind(value):
