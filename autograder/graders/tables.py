@@ -192,6 +192,14 @@ def sampling(g):
     return probs / probs.sum(axis=1, keepdims=True), g.rng.random(g.dims["N"])
 
 
+def sampling_on_the_edges(g):
+    """Each u equal to a cumulative sum (exact binary fractions): the first token whose cumulative
+    probability exceeds u, not the first that reaches it; u = 0 with a first token that cannot be drawn."""
+    probs = np.array([[0.25, 0.25, 0.5, 0.0], [0.0, 0.5, 0.25, 0.25], [0.5, 0.25, 0.125, 0.125],
+                      [0.0, 0.0, 1.0, 0.0], [0.125, 0.375, 0.25, 0.25]])
+    return probs, np.array([0.25, 0.0, 0.75, 0.0, 0.5])
+
+
 def generation(cell, temperature, top_k=None, conditioned=False, seed=0):
     def build(g):
         ids, params, _, z = char_lm(cell, conditioned)(g)
@@ -358,12 +366,14 @@ VALUES = [
            note=f"temperature={temperature} top_k={top_k}")
       for temperature, top_k in [(1.0, None), (0.5, None), (2.0, None), (0, None), (1.0, 3), (0.7, 1)]],
     Case("architectures.sample_from", sampling, dims("N=50 V=6")),
+    Case("architectures.sample_from", sampling_on_the_edges, dims("N=5 V=4"), note="u on cumulative sums"),
     *[Case("architectures.generate", generation(cell, temperature, top_k, cond, seed), dims(d),
            note=f"{cell} temperature={temperature} top_k={top_k}{' conditioned' if cond else ''}")
       for cell, temperature, top_k, cond, seed, d in [
           ("rnn", 0, None, False, 0, "N=3 T=4 P=2 L=8 V=7 D=3 H=8"),
           ("rnn", 1.0, None, False, 3, "N=4 T=4 P=3 L=10 V=6 D=3 H=8"),
           ("gru", 0.5, 3, False, 1, "N=3 T=4 P=1 L=8 V=7 D=3 H=8"),
+          ("gru", 1.0, 3, False, 1, "N=3 T=4 P=1 L=8 V=7 D=3 H=8"),  # top_k changes the tokens here
           ("lstm", 1.5, None, True, 2, "N=3 T=4 P=2 L=8 V=6 D=4 H=8 Z=2")]],
     *[Case("timeseries.make_windows", windows(horizon), dims(d), note=f"horizon={horizon}")
       for horizon, d in [(1, "T=12 F=1 W=4"), (3, "T=15 F=2 W=5"), (2, "T=7 F=1 W=5")]],
