@@ -1,0 +1,124 @@
+"""Every argument matters: for each function the value cases grade, and each of its arguments, at
+least one case where the reference's result changes beyond the tolerance when that argument is
+dropped (set to its default) or perturbed. Else a student's function that ignores the argument
+scores full marks (a `generate` that never passed `top_k` on did, until a case at temperature 1.0).
+
+An argument may be exempt only with its reason written down here.
+"""
+import copy
+import inspect
+import sys
+
+import numpy as np
+import pytest
+
+from rnnlab_grader import reference
+from rnnlab_grader.grading import checks
+from rnnlab_grader.isolation.worker import STEPS, Step
+from rnnlab_grader.paths import GRADERS
+
+sys.path.insert(0, str(GRADERS))
+import tables  # noqa: E402
+
+# The values a string option takes (rnnlab's CELLS, merge modes, PADDINGS).
+OPTIONS = {"cell": ("rnn", "lstm", "gru"), "merge_mode": ("concat", "sum", "mul", "ave"),
+           "padding": ("valid", "same", "causal")}
+EXEMPT = {}  # (function, argument) -> why no case can show it
+
+
+def variants(name, value, default, rng):
+    """(how, other value) pairs for one argument: its default, and a perturbation by kind."""
+    if default is not inspect.Parameter.empty and not same(value, default):
+        yield "dropped to its default", default
+    if isinstance(value, Step):
+        yield "another step", Step(next(step for step in STEPS if step != value.name))
+    elif isinstance(value, str):
+        yield from ((repr(option), option) for option in OPTIONS.get(name, ()) if option != value)
+    elif isinstance(value, (bool, np.bool_)):
+        yield "flipped", not value
+    elif isinstance(value, (int, np.integer)):
+        yield "plus one", value + 1
+    elif isinstance(value, float):  # a fraction stays one
+        yield "scaled", value * 0.8 if 0 < value < 1 else value * 1.5 + 0.1
+    elif isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        yield "perturbed", (value + 0.5 * rng.standard_normal(value.shape)).astype(value.dtype)
+    elif isinstance(value, np.ndarray) and value.dtype.kind == "b":
+        yield "flipped", ~value
+    elif isinstance(value, np.ndarray) and value.dtype.kind in "iu":  # ids or lengths: each one off
+        yield "each one off", np.where(value > 1, value - 1, value + 1).astype(value.dtype)
+    elif isinstance(value, dict):
+        yield "perturbed", {key: (v + 0.5 * rng.standard_normal(v.shape)).astype(v.dtype)
+                            if isinstance(v, np.ndarray) and v.dtype.kind == "f" else v for key, v in value.items()}
+
+
+def same(a, b):
+    try:
+        return bool(np.all(a == b)) if not isinstance(a, (dict, Step)) else a is b
+    except (TypeError, ValueError):
+        return False
+
+
+def changes(function, args, case, index, value):
+    """Whether the reference's result changes beyond the tolerance with args[index] = value (a
+    result it refuses to give does not count: it shows nothing a student's result could)."""
+    run = reference.function(function)
+    expected = run(*checks._for_reference(copy.deepcopy(args)))
+    changed = list(copy.deepcopy(args))
+    changed[index] = value
+    try:
+        got = run(*checks._for_reference(changed))
+        checks.compare("result", got, expected, checks.TOLERANCE[case.dtype])
+    except checks.GradingFailure:
+        return True
+    except Exception:  # noqa: BLE001 (the reference refused the changed arguments)
+        return False
+    return False
+
+
+def cells_graded(function):
+    """The recurrent cells the cases of every table give `function` (or the forward it is built on)."""
+    used = set()
+    for case in [*tables.VALUES, *tables.GRADIENTS, *tables.UNTOUCHED]:
+        if function in (case.function, case.forward):
+            names = list(inspect.signature(reference.function(case.forward or case.function)).parameters)
+            if "cell" in names and names.index("cell") < len(args := case.inputs()):
+                used.add(args[names.index("cell")])
+    return used
+
+
+def sensitivity():
+    """(function, argument) -> the cases and changes that show it matters. A recurrent cell's
+    parameters do not run as another cell, so `cell` matters where the cases of any table use two
+    cells or more: a function that ignores it fails the cases of the cells it does not run."""
+    shown = {}
+    for case in tables.VALUES:
+        parameters = list(inspect.signature(reference.function(case.function)).parameters.values())
+        args = case.inputs()
+        rng = np.random.default_rng(0)
+        for index, parameter in enumerate(parameters):
+            evidence = shown.setdefault((case.function, parameter.name), [])
+            if index >= len(args):
+                continue
+            for how, value in variants(parameter.name, args[index], parameter.default, rng):
+                if changes(case.function, args, case, index, value):
+                    evidence.append(f"{case.label}: {how}")
+    for function, argument in [key for key in shown if key[1] == "cell"]:
+        if len(used := cells_graded(function)) > 1:
+            shown[function, argument].append(f"cases with cells {sorted(used)}")
+    return shown
+
+
+@pytest.fixture(scope="module")
+def shown():
+    return sensitivity()
+
+
+def test_every_argument_of_every_graded_function_matters_in_some_case(shown):
+    missing = sorted(key for key, evidence in shown.items() if not evidence and key not in EXEMPT)
+    assert missing == [], "no case shows these arguments matter: add one, or exempt it with the reason"
+
+
+def test_an_argument_that_is_ignored_is_found(shown):
+    # The test itself can fail: generate's top_k mattered in no case before the temperature 1.0 one.
+    top_k = [e for e in shown[("architectures.generate", "top_k")]]
+    assert top_k and all("temperature=1.0 top_k=3" in e for e in top_k)
