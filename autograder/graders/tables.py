@@ -185,6 +185,12 @@ def token_probs(temperature, top_k=None):
     return lambda g: (g.randn("NV", scale=3.0), temperature, top_k)
 
 
+def token_probs_on_ties(temperature, top_k=None):
+    """Logits tied at the top_k-th highest (all kept) and at the highest (greedy takes the first)."""
+    logits = np.array([[1.0, 3.0, 2.0, 2.0, 0.0], [2.0, 2.0, 2.0, 1.0, -1.0], [0.5, 3.0, 3.0, 1.0, 3.0]])
+    return lambda g: (logits, temperature, top_k)
+
+
 def sampling(g):
     logits = g.randn("NV", scale=2.0)
     logits[:, 0] = -np.inf  # a token that can never be drawn
@@ -365,6 +371,8 @@ VALUES = [
     *[Case("architectures.next_token_probs", token_probs(temperature, top_k), dims("N=4 V=7"),
            note=f"temperature={temperature} top_k={top_k}")
       for temperature, top_k in [(1.0, None), (0.5, None), (2.0, None), (0, None), (1.0, 3), (0.7, 1)]],
+    *[Case("architectures.next_token_probs", token_probs_on_ties(temperature, top_k), dims("N=3 V=5"),
+           note=f"ties, temperature={temperature} top_k={top_k}") for temperature, top_k in [(1.0, 2), (0, None)]],
     Case("architectures.sample_from", sampling, dims("N=50 V=6")),
     Case("architectures.sample_from", sampling_on_the_edges, dims("N=5 V=4"), note="u on cumulative sums"),
     *[Case("architectures.generate", generation(cell, temperature, top_k, cond, seed), dims(d),

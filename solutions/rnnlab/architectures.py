@@ -657,7 +657,8 @@ def char_lm_loss(ids, params, cell="rnn", z=None):
 def next_token_probs(logits, temperature=1.0, top_k=None):
     """The distribution to sample the next token from.
 
-    p = softmax(logits / temperature) over the top_k highest logits (the others get 0).
+    p = softmax(logits / temperature) over the top_k highest logits (the others get 0; a logit
+    tied with the top_k-th highest is kept too, so a tie can keep more than top_k tokens).
     temperature < 1 sharpens the distribution, > 1 flattens it; temperature == 0 means greedy:
     probability 1 on the highest logit (the first one on a tie).
 
