@@ -134,6 +134,7 @@ def build(out, solutions=SOLUTIONS, assignments=ASSIGNMENTS, dist=DIST, force=Fa
         _write(release, Path("tests") / source.name, source.read_text())
     for name in PLAIN_FILES:
         _write(release, Path(name), (solutions / name).read_text())
+    _write(release, Path("requirements.txt"), student_requirements())
     notebooks = sorted(assignments.glob("*.ipynb"))
     not_otter = [n.name for n in notebooks if not otter_assign.is_otter_notebook(n)]
     if not_otter:
@@ -146,6 +147,20 @@ def build(out, solutions=SOLUTIONS, assignments=ASSIGNMENTS, dist=DIST, force=Fa
                                                                   else Path(f) for f in release.files)}
     (out / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
     return release
+
+
+STUDENT_PACKAGES = ["numpy", "matplotlib", "pytest", "otter-grader", "keras", "jupyter", "ipykernel"]
+
+
+def student_requirements():
+    """student/requirements.txt: what the notebooks, the public tests and grader.check need, at the
+    versions the suite runs (tested-versions.txt); TensorFlow's CPU build on Linux."""
+    python, pins = otter_assign.tested_versions()
+    tensorflow = pins["tensorflow-cpu"].split("==")[1]
+    return (f"# Python {python}. pip install -r requirements.txt (see README.md: Setting up)\n"
+            + "".join(pins[name] + "\n" for name in STUDENT_PACKAGES)
+            + f"tensorflow-cpu=={tensorflow}; sys_platform == \"linux\"\n"
+            + f"tensorflow=={tensorflow}; sys_platform != \"linux\"\n")
 
 
 def _write(release, relative, text):
