@@ -79,16 +79,26 @@ def otter_run(autograder_zip, submission, out):
     return {t["name"]: (t["score"], t["max_score"]) for t in results["tests"] if "max_score" in t}
 
 
-def submission_zip(path, notebook, package=None, extra=(), top="", package_folder="rnnlab/"):
-    """A submission as otter's export makes it: the notebook, and rnnlab/ beside it (in a folder
-    `top`, if given, as a zip of the student folder has them; the modules at the top with
-    `package_folder=""`, as files uploaded one by one are)."""
+def submission_zip(path, notebook, package=None, extra=(), package_folder="rnnlab/"):
+    """A submission as otter's export makes it: the notebook, and rnnlab/ beside it (the modules at
+    the top with `package_folder=""`, as files uploaded one by one are)."""
     with zipfile.ZipFile(path, "w") as archive:
-        archive.write(notebook, top + notebook.name)
+        archive.write(notebook, notebook.name)
         for source in sorted(Path(package).glob("*.py")) if package else []:
-            archive.write(source, f"{top}{package_folder}{source.name}")
+            archive.write(source, f"{package_folder}{source.name}")
         for name, text in extra:
             archive.writestr(name, text)
+    return path
+
+
+def whole_folder_zip(path, student, package):
+    """A zip of the whole student folder, as a student might hand it in: one top folder, every
+    session's notebook, the tests, and the package."""
+    with zipfile.ZipFile(path, "w") as archive:
+        for file in sorted(p for p in student.rglob("*") if p.is_file() and p.parent.name != "rnnlab"):
+            archive.write(file, f"student/{file.relative_to(student)}")
+        for source in sorted(Path(package).glob("*.py")):
+            archive.write(source, f"student/rnnlab/{source.name}")
     return path
 
 
@@ -284,9 +294,10 @@ def test_gradescope_grades_and_leaks_nothing(built, clean_python, tmp_path, name
         runs = {who: pool.submit(gradescope_run, clean_python, autograder,
                                  submission_zip(tmp_path / f"{who}.zip", notebook, package), tmp_path / who, privileged)
                 for who, package in packages.items()}
-        for who, layout in (("in_a_folder", {"top": "student/"}), ("flat", {"package_folder": ""})):
-            runs[who] = pool.submit(gradescope_run, clean_python, autograder, submission_zip(
-                tmp_path / f"{who}.zip", notebook, SOLUTIONS / "rnnlab", **layout), tmp_path / who, privileged)
+        runs["flat"] = pool.submit(gradescope_run, clean_python, autograder, submission_zip(
+            tmp_path / "flat.zip", notebook, SOLUTIONS / "rnnlab", package_folder=""), tmp_path / "flat", privileged)
+        runs["whole_folder"] = pool.submit(gradescope_run, clean_python, autograder, whole_folder_zip(
+            tmp_path / "whole_folder.zip", built.out, SOLUTIONS / "rnnlab"), tmp_path / "whole_folder", privileged)
     results = {who: run.result() for who, run in runs.items()}
     scores = {who: {t["name"]: (t["score"], t["max_score"]) for t in result["tests"] if "max_score" in t}
               for who, result in results.items()}
@@ -294,8 +305,8 @@ def test_gradescope_grades_and_leaks_nothing(built, clean_python, tmp_path, name
     assert all(score == most > 0 for score, most in scores["reference"].values())
     total = sum(most for _, most in scores["reference"].values())
     assert f"{total:g} / {total:g} points" in results["reference"]["output"]  # this zip's points, not the day's
-    # A zip of the student folder (its files are moved up), and the modules uploaded one by one.
-    assert scores["in_a_folder"] == scores["flat"] == scores["reference"]
+    # A zip of the whole student folder (in one top folder, four notebooks), the modules uploaded one by one.
+    assert scores["whole_folder"] == scores["flat"] == scores["reference"]
     assert all(score == 0 for score, _ in scores["stubs"].values())
     lost = {question for question, (score, most) in scores["wrong"].items() if score < most}
     assert lost == {q for q, groups in questions.items() if set(groups) & set(mutant["loses"])}

@@ -22,6 +22,7 @@ The master notebook's ASSIGNMENT CONFIG names the questions and their groups:
             rnn_step_forward: [rnn.rnn_step_forward]
 """
 import atexit
+import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -37,15 +38,23 @@ from .reports import gradebook
 
 def prepare_submission(autograder_dir):
     """Lay out an upload as otter expects it, in place: a submission whose files all sit in one top
-    folder (a zip of the student folder, say) has them moved up, so that otter finds the notebook.
-    Run by the zip's run_otter.py before otter; `rnnlab grade` accepts a top folder as it is."""
+    folder (a zip of the student folder, say) has them moved up, and of several notebooks only this
+    assignment's stays at the top (the others go into `other_notebooks/`, graded by no one), so that
+    otter finds the one notebook it grades. Run by the zip's run_otter.py before otter; `rnnlab
+    grade` reads only the `rnnlab/` package, wherever it is."""
     folder = Path(autograder_dir) / "submission"
     entries = [p for p in folder.iterdir() if p.name != "__MACOSX" and not p.name.startswith(".")]
     if len(entries) == 1 and entries[0].is_dir() and not any(folder.glob("*.ipynb")):
-        top = entries[0]
-        for path in list(top.iterdir()):
+        for path in list(entries[0].iterdir()):
             if not (folder / path.name).exists():
                 shutil.move(str(path), folder / path.name)
+    config = json.loads((Path(autograder_dir) / "source" / "otter_config.json").read_text())
+    ours = folder / f"{config.get('assignment_name')}.ipynb"
+    others = [path for path in folder.glob("*.ipynb") if path != ours]
+    if ours.exists() and others:
+        (folder / "other_notebooks").mkdir(exist_ok=True)
+        for path in others:
+            shutil.move(str(path), folder / "other_notebooks" / path.name)
 
 
 def question_result(question, tests):
