@@ -24,14 +24,29 @@ from pathlib import Path
 MEMORY_BYTES = 3 * 2**30
 MAX_TASKS = 2048          # processes and threads: TensorFlow starts tens per worker
 CONTROLLERS = ("memory", "pids", "cpu")
-
-
 _LABELS = {"memory": "memory {0:.0f} MiB", "pids": "{0} tasks", "cpu": "CPU weight {0}"}
 
 
-def _weight(niceness):
-    """The kernel's scheduling weight of a niceness (1024 at 0, x1.25 a step)."""
-    return max(2, round(1024 / 1.25 ** niceness))
+def _limits(version, niceness):
+    """controller -> (file, value) of the limits in a hierarchy of `version`. The CPU weight is the
+    kernel's for the niceness (1024 at 0, /1.25 a step), on v2's scale of 100."""
+    weight = max(2, round(1024 / 1.25 ** niceness))
+    if version == 1:
+        return {"memory": ("memory.limit_in_bytes", MEMORY_BYTES), "pids": ("pids.max", MAX_TASKS),
+                "cpu": ("cpu.shares", weight)}
+    return {"memory": ("memory.max", MEMORY_BYTES), "pids": ("pids.max", MAX_TASKS),
+            "cpu": ("cpu.weight", max(1, min(10000, round(weight * 100 / 1024))))}
+
+
+def _handed_down(parent, controllers):
+    """The v2 controllers among CONTROLLERS that `parent` hands down to its children (asking it to)."""
+    wanted = [c for c in CONTROLLERS if c in controllers]
+    try:
+        if wanted:
+            (parent / "cgroup.subtree_control").write_text(" ".join(f"+{c}" for c in wanted))
+        return wanted
+    except OSError:  # a cgroup with processes of its own cannot hand controllers down
+        return []
 
 
 def _hierarchies():
@@ -39,7 +54,7 @@ def _hierarchies():
     mounted cgroup hierarchy, v1 controllers among CONTROLLERS and v2."""
     own = {}
     for line in Path("/proc/self/cgroup").read_text().splitlines():
-        number, controllers, path = line.split(":", 2)
+        _, controllers, path = line.split(":", 2)
         own[controllers] = path
     found = []
     for line in Path("/proc/self/mountinfo").read_text().splitlines():
@@ -75,42 +90,27 @@ class ControlGroup:
 
     @classmethod
     def create(cls, name, niceness=None):
-        """A new group `name` beside nothing else of this process's, with the limits set; None if the
-        system lets us make none."""
+        """A new group `name` under this process's own, in each hierarchy, with the limits set; None
+        if the system lets us make none."""
         niceness = os.nice(0) if niceness is None else niceness
         folders, limits = [], []
         for parent, controllers, version in _hierarchies():
-            settings = {}
-            if version == 1:
-                settings = {"memory": {"memory.limit_in_bytes": MEMORY_BYTES}, "pids": {"pids.max": MAX_TASKS},
-                            "cpu": {"cpu.shares": _weight(niceness)}}
-                settings = {c: settings[c] for c in controllers}
-            else:  # only the controllers the parent hands down; enabling more may be refused
-                wanted = [c for c in CONTROLLERS if c in controllers]
-                try:
-                    if wanted:
-                        (parent / "cgroup.subtree_control").write_text(" ".join(f"+{c}" for c in wanted))
-                except OSError:  # a cgroup with processes of its own cannot hand controllers down
-                    wanted = []
-                settings = {"memory": {"memory.max": MEMORY_BYTES}, "pids": {"pids.max": MAX_TASKS},
-                            "cpu": {"cpu.weight": max(1, min(10000, round(_weight(niceness) * 100 / 1024)))}}
-                settings = {c: settings[c] for c in wanted}
+            if version == 2:
+                controllers = _handed_down(parent, controllers)
             folder = parent / name
             try:
                 folder.mkdir()
             except OSError:
                 continue
-            for controller, files in settings.items():
-                for file, value in files.items():
+            for controller, (file, value) in _limits(version, niceness).items():
+                if controller in controllers:
                     try:
                         (folder / file).write_text(str(value))
                         limits.append(_LABELS[controller].format(value / 2**20 if controller == "memory" else value))
                     except OSError:
                         pass
             folders.append((folder, version))
-        if not folders:
-            return None
-        return cls(folders, limits)
+        return cls(folders, limits) if folders else None
 
     def procs_files(self):
         """The files a worker writes its pid to, to join (confine.join_group)."""
