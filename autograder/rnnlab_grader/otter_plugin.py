@@ -23,17 +23,40 @@ The master notebook's ASSIGNMENT CONFIG names the questions and their groups:
 """
 import atexit
 import json
+import logging
 import shutil
+import struct
 import tempfile
 from pathlib import Path
 
 import nbformat
+from otter.execute import logging as otter_logging
 from otter.plugins import AbstractOtterPlugin
 from otter.test_files.abstract_test import TestCase, TestCaseResult
 from otter.test_files.exception_test import ExceptionTestFile
 
 from .grading import engine
 from .reports import gradebook
+
+
+def _handle_log_records(self):
+    """otter's log server (otter.execute.logging), ending at end of stream: otter's own loops for
+    ever when a peer closes mid-record, as a Jupyter client's reconnecting ZeroMQ socket does when
+    it reaches the server's port (its greeting reads as a 4 GB record): seen in the suite, the run
+    then never exits, and Gradescope would time the submission out with results written."""
+    while len(header := self.connection.recv(4)) == 4:
+        size = struct.unpack(">L", header)[0]
+        data = b""
+        while len(data) < size:
+            chunk = self.connection.recv(min(size - len(data), 2**20))
+            if not chunk:
+                return
+            data += chunk
+        record = logging.makeLogRecord(self.unpickle(data))
+        self.handle_log_record(record)
+
+
+otter_logging.LogRecordStreamHandler.handle = _handle_log_records
 
 
 def prepare_submission(autograder_dir):
