@@ -121,36 +121,29 @@ HOGS = {  # submissions that try to take more than their share: each must be gra
 }
 
 
-def orphaned_workers_since(started):
-    """The pids of worker processes (uid in the workers' range) that started after `started` (a
-    time.time()) and lost their parent: what a grading left running (not a zombie)."""
-    from rnnlab_grader.isolation.sandbox import UID_BASE, UID_SPAN
-    boot = time.time() - float(Path("/proc/uptime").read_text().split()[0])
-    ticks = os.sysconf("SC_CLK_TCK")
-    found = []
+def _live_processes():
+    """(pid, uid, stat fields after the command name) of every process that is not a zombie (a zombie
+    is dead, not running: on some machines nothing reaps an orphan's)."""
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            if not UID_BASE <= os.stat(f"/proc/{pid}").st_uid < UID_BASE + UID_SPAN:
-                continue
+            uid = os.stat(f"/proc/{pid}").st_uid
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except (FileNotFoundError, ProcessLookupError):
             continue
-        state, parent, start = fields[0], int(fields[1]), boot + int(fields[19]) / ticks
-        if state != "Z" and parent == 1 and start >= started:
-            found.append(pid)
-    return found
+        if fields[0] != "Z":
+            yield pid, uid, fields
+
+
+def orphaned_workers_since(started):
+    """The pids of worker processes (uid in the workers' range) that started after `started` (a
+    time.time()) and lost their parent: what a grading left running."""
+    from rnnlab_grader.isolation.sandbox import UID_BASE, UID_SPAN
+    boot = time.time() - float(Path("/proc/uptime").read_text().split()[0])
+    ticks = os.sysconf("SC_CLK_TCK")
+    return [pid for pid, uid, fields in _live_processes() if UID_BASE <= uid < UID_BASE + UID_SPAN
+            and int(fields[1]) == 1 and boot + int(fields[19]) / ticks >= started]
 
 
 def processes_running_as(uids):
-    """The pids of the processes that run as one of `uids` (a zombie is dead, not running: on some
-    machines nothing reaps an orphan's)."""
-    running = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            if os.stat(f"/proc/{pid}").st_uid in uids:
-                with open(f"/proc/{pid}/stat") as stat:
-                    if stat.read().rsplit(")", 1)[1].split()[0] != "Z":
-                        running.append(pid)
-        except (FileNotFoundError, ProcessLookupError):
-            pass
-    return running
+    """The pids of the processes that run as one of `uids`."""
+    return [pid for pid, uid, _ in _live_processes() if uid in uids]

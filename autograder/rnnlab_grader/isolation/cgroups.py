@@ -127,7 +127,7 @@ class ControlGroup:
 
     def peak_memory_bytes(self):
         """The most memory the group's processes held at once, if the system says."""
-        for folder, version in self.folders:
+        for folder, _ in self.folders:
             for name in ("memory.max_usage_in_bytes", "memory.peak"):
                 try:
                     return int((folder / name).read_text())
@@ -138,7 +138,7 @@ class ControlGroup:
     def kill(self, patience_s=10):
         """Kill every process in the group: cgroup.kill where there is one, else each pid until none
         is left (a pids limit of 0 first, so that none can fork meanwhile)."""
-        for folder, version in self.folders:
+        for folder, _ in self.folders:
             if (folder / "cgroup.kill").exists():
                 try:
                     (folder / "cgroup.kill").write_text("1")

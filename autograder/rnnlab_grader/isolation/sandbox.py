@@ -41,12 +41,16 @@ from .. import paths
 from .confine import SYSTEM_PATHS, enter_root, isolate, join_group, keep_niceness, limit
 
 
+def _outermost(folders):
+    """The existing `folders`, resolved, without those inside another: covering (or closing) a
+    folder covers what is inside it (and mounting inside it would then fail)."""
+    candidates = sorted({folder.resolve() for folder in folders if folder.exists()})
+    return [p for p in candidates if not any(q in p.parents for q in candidates)]
+
+
 def hidden_paths():
     """What student code must not see: the repository, the graders, the reference."""
-    candidates = sorted({p.resolve() for p in (paths.REPO, paths.AUTOGRADER, paths.GRADERS, paths.REFERENCE)
-                         if p.exists()})
-    # Covering a folder covers what is inside it (and mounting inside it would then fail).
-    return [p for p in candidates if not any(q in p.parents for q in candidates)]
+    return _outermost([paths.REPO, paths.AUTOGRADER, paths.GRADERS, paths.REFERENCE])
 
 
 UID_BASE, UID_SPAN = 200_000, 100_000
@@ -123,9 +127,8 @@ SITE_PACKAGES = Path(np.__file__).resolve().parents[1]
 def secret_paths():
     """What a worker must not read, where no namespace hides it: this package and the graders
     (autograder/, or the zip's folder), the reference, the master notebooks, the mutant corpus."""
-    candidates = sorted({p.resolve() for p in (paths.AUTOGRADER, paths.SOLUTIONS, paths.ASSIGNMENTS,
-                                                paths.REFERENCE.parent, paths.MUTANTS, paths.GRADERS) if p.exists()})
-    return [p for p in candidates if not any(q in p.parents for q in candidates)]
+    return _outermost([paths.AUTOGRADER, paths.SOLUTIONS, paths.ASSIGNMENTS, paths.REFERENCE.parent, paths.MUTANTS,
+                       paths.GRADERS])
 
 
 def _let_through(path):

@@ -95,9 +95,9 @@ def work_in(out):
         written = json.loads((out / MANIFEST).read_text())
     except (OSError, ValueError):
         written = {}
-    return [str(path.relative_to(out)) for path in sorted(out.rglob("*")) if path.is_file()
-            and not GENERATED & set(path.relative_to(out).parts) and path.name != MANIFEST
-            and written.get(str(path.relative_to(out))) != _digest(path)]
+    files = (path.relative_to(out) for path in sorted(out.rglob("*")) if path.is_file())
+    return [str(file) for file in files if not GENERATED & set(file.parts) and file.name != MANIFEST
+            and written.get(str(file)) != _digest(out / file)]
 
 
 def check_no_work_in(out):
@@ -142,9 +142,11 @@ def build(out, solutions=SOLUTIONS, assignments=ASSIGNMENTS, dist=DIST, force=Fa
     with ThreadPoolExecutor(max_workers=2) as pool:  # otter assign is a process of its own
         for written in pool.map(lambda n: otter_assign.assign(n, out, dist), notebooks):
             for path in written:
-                (release.zips if path.suffix == ".zip" else release.files).append(path)
-    manifest = {str(path): _digest(out / path) for path in sorted(Path(f).relative_to(out) if Path(f).is_absolute()
-                                                                  else Path(f) for f in release.files)}
+                if path.suffix == ".zip":
+                    release.zips.append(path)
+                else:
+                    release.files.append(path.relative_to(out))
+    manifest = {str(path): _digest(out / path) for path in sorted(release.files)}
     (out / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
     return release
 
