@@ -19,7 +19,7 @@ from rnnlab_grader.paths import GRADERS, PACKAGE
 
 WORKER_SIDE = {"worker", "zygote", "confine"}
 WORKER_SIDE_MAY_IMPORT = {"numpy", "keras", *WORKER_SIDE}  # keras: the Keras lane's worker
-SHARED = {"paths", "contract", "reference"}
+SHARED = {"paths", "contract", "reference", "course"}
 # What each part may import of the package (beyond itself and the shared modules).
 MAY_IMPORT = {
     "isolation": set(),

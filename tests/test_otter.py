@@ -5,10 +5,12 @@ reference package filled in (its `grader.check` cells must agree with the public
 export cell makes the submission zip); then `otter run` grades submissions with the release's
 autograder zip, and each question's score is compared with rnnlab's own grading.
 """
+import html
 import json
 import logging
 import os
 import pickle
+import re
 import shutil
 import struct
 import subprocess
@@ -119,10 +121,43 @@ def test_student_notebook_runs_and_its_checks_agree_with_public_tests(executed, 
         assert "rnnlab/rnn.py" in archive.namelist() and f"{name}.ipynb" in archive.namelist()
 
 
-def test_checks_fail_where_the_public_tests_fail(executed, built):
-    notebook, _ = executed("rnn_fundamentals", built.out / "rnnlab")  # the untouched stubs
-    checks = check_outputs(notebook)
-    assert checks and all("failed" in text.lower() for text in checks), [t[:300] for t in checks]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# Appended to the page: once it has rendered, write the text a reader sees into the DOM.
+VISIBLE_TEXT = """<script>addEventListener("load", () => {
+  const out = document.createElement("pre"); out.id = "visible-text"; out.textContent = document.body.innerText;
+  document.body.append(out); });</script>"""
+
+
+def visible_text(notebook, folder):
+    """The text of `notebook` as a reader sees it: exported to HTML by nbconvert, rendered by
+    headless Chromium."""
+    from nbconvert import HTMLExporter
+    page, _ = HTMLExporter().from_notebook_node(notebook)
+    (folder / "notebook.html").write_text(page.replace("</body>", VISIBLE_TEXT + "</body>"))
+    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={folder / 'profile'}", "--dump-dom", (folder / "notebook.html").as_uri()]
+    dom = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True).stdout
+    return html.unescape(re.search(r'<pre id="visible-text">(.*?)</pre>', dom, re.DOTALL).group(1))
+
+
+@pytest.mark.skipif(CHROMIUM is None and shutil.which("apt-get") is None,
+                    reason="no Chromium, and no apt-get for bin/test to install it with")
+def test_a_failing_check_shows_its_failing_test_and_the_named_mistake_first_in_plain_text(executed, tmp_path):
+    """In Jupyter (whose kernel sets FORCE_COLOR): the check's report comes before otter's result,
+    names the failing test and the mistake, and holds no colour codes; the checks of the functions
+    the mistake does not touch pass."""
+    assert CHROMIUM, "Chromium is missing: bin/test installs it (apt-get install chromium)"
+    mutant = next(m for m in examples.mutants() if m["name"] == "rnn_step_forward_wh_transposed")
+    notebook, _ = executed("rnn_fundamentals", examples.write_mutant(tmp_path, mutant) / "rnnlab")
+    outputs = "".join(check_outputs(notebook))
+    assert "\\u001b" not in outputs and "\x1b" not in outputs, "colour codes in the checks' output"
+    text = visible_text(notebook, tmp_path)
+    check = text[text.index('grader.check("rnn_step_forward")'):text.index('grader.check("unfold")')]
+    first_failure = check.index("FAILED test_step_forward_multiplies_h_prev_by_Wh_as_it_is")
+    assert first_failure < check.index(mutant["feedback"]) < check.index("rnn_step_forward results")
+    assert "[0m" not in text and "[31m" not in text and "run.stdout" not in text
+    assert 'unfold passed' in text.replace("\n", " ") and "rnn_forward passed" in text.replace("\n", " ")
 
 
 def test_every_graded_group_belongs_to_exactly_one_question(built):

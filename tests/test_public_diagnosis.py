@@ -10,6 +10,7 @@ public tests that quote its feedback fail and print it as "This looks like a kno
 import ast
 import shutil
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -22,12 +23,12 @@ OPENINGS = ("Your ", "With reverse")  # how the corpus' feedback texts begin
 
 
 def quoted_feedback():
-    """test file name -> the feedback-like strings it holds (as Python reads them)."""
+    """test file (its path in tests/) -> the feedback-like strings it holds (as Python reads them)."""
     quoted = {}
-    for path in sorted(PUBLIC_TESTS.glob("test_*.py")):
+    for path in sorted(PUBLIC_TESTS.rglob("test_*.py")):
         strings = {node.value for node in ast.walk(ast.parse(path.read_text()))
                    if isinstance(node, ast.Constant) and isinstance(node.value, str)}
-        quoted[path.name] = {text for text in strings if text.startswith(OPENINGS)}
+        quoted[str(path.relative_to(PUBLIC_TESTS))] = {text for text in strings if text.startswith(OPENINGS)}
     return quoted
 
 
@@ -51,13 +52,15 @@ def test_every_quoted_feedback_is_a_mutants_word_for_word():
 def release_of(root, files):
     """A folder laid out as the student release's tests (pytest.ini, tests/), with only `files`
     of the public test files and all their helper modules."""
-    folder = root / "_".join(sorted(name.removesuffix(".py") for name in files))
+    folder = root / "_".join(sorted(Path(name).stem for name in files))
     if not folder.exists():
-        (folder / "tests").mkdir(parents=True)
+        folder.mkdir(parents=True)
         shutil.copy(SOLUTIONS / "pytest.ini", folder)
-        for path in PUBLIC_TESTS.glob("*.py"):
-            if path.name in files or not path.name.startswith("test_"):
-                shutil.copy(path, folder / "tests" / path.name)
+        for path in PUBLIC_TESTS.rglob("*.py"):
+            name = str(path.relative_to(PUBLIC_TESTS))
+            if name in files or not path.name.startswith("test_"):
+                (folder / "tests" / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(path, folder / "tests" / name)
     return folder
 
 

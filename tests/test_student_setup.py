@@ -39,7 +39,7 @@ def student_folder(root, package):
 
 def test_a_fresh_environment_runs_the_public_tests_and_a_check(student_python, tmp_path):
     done = student_folder(tmp_path / "done", SOLUTIONS / "rnnlab")
-    tests = subprocess.run([str(student_python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_rnn.py"],
+    tests = subprocess.run([str(student_python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/session1"],
                            cwd=done, capture_output=True, text=True)
     assert tests.returncode == 0, tests.stdout[-2000:] + tests.stderr[-2000:]
     check = subprocess.run([str(student_python), "-c", CHECK], cwd=done, capture_output=True, text=True)

@@ -9,7 +9,8 @@ the layers below it (tests/test_layout.py holds this):
     isolation/  the trust boundary: every process that runs student code, and the code that starts,
                 confines or talks to one; nothing else
 
-Beside them, shared by all: `paths` (where things are), `contract` (the exercise API as data) and
-`reference` (the reference solution, loaded in a trusted process). On top, thin entries: `cli` (the
+Beside them, shared by all: `paths` (where things are), `contract` (the exercise API as data),
+`course` (sessions and questions, from the master notebooks) and `reference` (the reference
+solution, loaded in a trusted process). On top, thin entries: `cli` (the
 `rnnlab` command) and `otter_plugin` (otter's hook into the same grading).
 """

@@ -6,9 +6,13 @@ name = "build_char_model"
 points = 12
 
 @test_case(points=None, hidden=False)
-def test_build_char_model_public_tests():
-    """The public tests of this question: the same as `pytest tests/test_session4.py -m keras -k "char_model or forecaster_model"`."""
-    import subprocess, sys
-    run = subprocess.run([sys.executable, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_session4.py', '-m', 'keras', '-k', 'char_model or forecaster_model'], capture_output=True, text=True)
-    assert run.returncode == 0, run.stdout[-3000:]
+def test_build_char_model():
+    """`pytest --function keras_models.build_char_model,keras_models.build_forecaster --check`: the public tests of this question."""
+    import os, subprocess, sys
+    plain = {k: v for k, v in os.environ.items() if k != 'FORCE_COLOR'} | {'NO_COLOR': '1'}
+    run = subprocess.run([sys.executable, '-m', 'pytest', '-p', 'no:cacheprovider', '--color=no', '--function', 'keras_models.build_char_model,keras_models.build_forecaster', '--check'], capture_output=True, text=True, env=plain)
+    passed = run.returncode == 0
+    if not passed:
+        print(run.stdout + run.stderr)
+    assert passed, 'the public tests above failed'
 

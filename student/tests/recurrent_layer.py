@@ -6,9 +6,13 @@ name = "recurrent_layer"
 points = 10
 
 @test_case(points=None, hidden=False)
-def test_recurrent_layer_public_tests():
-    """The public tests of this question: the same as `pytest tests/test_keras_models.py -m keras -k recurrent_layer`."""
-    import subprocess, sys
-    run = subprocess.run([sys.executable, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_keras_models.py', '-m', 'keras', '-k', 'recurrent_layer'], capture_output=True, text=True)
-    assert run.returncode == 0, run.stdout[-3000:]
+def test_recurrent_layer():
+    """`pytest --function keras_models.recurrent_layer --check`: the public tests of this question."""
+    import os, subprocess, sys
+    plain = {k: v for k, v in os.environ.items() if k != 'FORCE_COLOR'} | {'NO_COLOR': '1'}
+    run = subprocess.run([sys.executable, '-m', 'pytest', '-p', 'no:cacheprovider', '--color=no', '--function', 'keras_models.recurrent_layer', '--check'], capture_output=True, text=True, env=plain)
+    passed = run.returncode == 0
+    if not passed:
+        print(run.stdout + run.stderr)
+    assert passed, 'the public tests above failed'
 

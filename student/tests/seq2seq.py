@@ -6,9 +6,13 @@ name = "seq2seq"
 points = 24
 
 @test_case(points=None, hidden=False)
-def test_seq2seq_public_tests():
-    """The public tests of this question: the same as `pytest tests/test_architectures.py -k decoder_inputs or seq2seq or greedy`."""
-    import subprocess, sys
-    run = subprocess.run([sys.executable, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_architectures.py', '-k', 'decoder_inputs or seq2seq or greedy'], capture_output=True, text=True)
-    assert run.returncode == 0, run.stdout[-3000:]
+def test_seq2seq():
+    """`pytest --function architectures.decoder_inputs,architectures.seq2seq_forward,architectures.seq2seq_backward,architectures.seq2seq_loss,architectures.greedy_decode --check`: the public tests of this question."""
+    import os, subprocess, sys
+    plain = {k: v for k, v in os.environ.items() if k != 'FORCE_COLOR'} | {'NO_COLOR': '1'}
+    run = subprocess.run([sys.executable, '-m', 'pytest', '-p', 'no:cacheprovider', '--color=no', '--function', 'architectures.decoder_inputs,architectures.seq2seq_forward,architectures.seq2seq_backward,architectures.seq2seq_loss,architectures.greedy_decode', '--check'], capture_output=True, text=True, env=plain)
+    passed = run.returncode == 0
+    if not passed:
+        print(run.stdout + run.stderr)
+    assert passed, 'the public tests above failed'
 

@@ -40,11 +40,12 @@ class ReleaseError(Exception):
     """The release is not fit to hand out; the message says why."""
 
 
-def split_solutions(text):
+def split_solutions(text, keep=()):
     """Split source text into (stub text, solution lines).
 
     Each region is replaced by a TODO comment and `raise NotImplementedError`, indented
-    like the region, naming the function it sits in.
+    like the region, naming the function it sits in; the regions of the functions named in
+    `keep` stay as they are (their markers dropped), as if a student had written them.
     """
     stub, solution, region_indent, function = [], [], None, "this function"
     for number, line in enumerate(text.splitlines(keepends=True), start=1):
@@ -54,8 +55,9 @@ def split_solutions(text):
                 function = DEF.match(line).group(1)
             if begin:
                 region_indent = begin.group(1)
-                stub.append(f"{region_indent}# TODO: implement {function} (see the docstring).\n")
-                stub.append(f'{region_indent}raise NotImplementedError("{function}")\n')
+                if function not in keep:
+                    stub.append(f"{region_indent}# TODO: implement {function} (see the docstring).\n")
+                    stub.append(f'{region_indent}raise NotImplementedError("{function}")\n')
             elif END.match(line):
                 raise ReleaseError(f"line {number}: END SOLUTION without BEGIN SOLUTION")
             else:
@@ -64,6 +66,8 @@ def split_solutions(text):
             region_indent = None
         elif begin:
             raise ReleaseError(f"line {number}: BEGIN SOLUTION inside a solution region")
+        elif function in keep:
+            stub.append(line)
         else:
             solution.append(line)
     if region_indent is not None:
@@ -130,8 +134,9 @@ def build(out, solutions=SOLUTIONS, assignments=ASSIGNMENTS, dist=DIST, force=Fa
         release.public_lines |= public
         release.solution_lines |= {line.strip() for line in solution} - public
         _write(release, Path("rnnlab") / source.name, stub)
-    for source in sorted((solutions / "tests").glob("*.py")):
-        _write(release, Path("tests") / source.name, source.read_text())
+    for source in sorted((solutions / "tests").rglob("*.py")):
+        if "__pycache__" not in source.parts:
+            _write(release, source.relative_to(solutions), source.read_text())
     for name in PLAIN_FILES:
         _write(release, Path(name), (solutions / name).read_text())
     _write(release, Path("requirements.txt"), student_requirements())

@@ -20,6 +20,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
+from ..course import questions_of
 from ..paths import GRADERS, MUTANTS, PACKAGE, REFERENCE, TESTED_VERSIONS
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # zip entries carry no build time
@@ -85,9 +86,45 @@ def tested_versions(path=TESTED_VERSIONS):
     return python, pins
 
 
-def _pinned(master, target):
-    """A copy of `master` whose config asks for the tested Python and versions (tested_versions):
-    each requirement named in the master is pinned, and Keras (which TensorFlow pulls in) too."""
+def check_test(question, functions):
+    """The source of a question's grader.check test: the public tests of the question's graded
+    functions, run as `pytest --function ... --check` (tests/conftest.py), whose report it prints
+    when one fails. A fresh pytest process, so that it reads the package as it is on disk now."""
+    command = ["pytest", "--function", ",".join(functions), "--check"]
+    arguments = ", ".join(repr(a) for a in ["-m", "pytest", "-p", "no:cacheprovider", "--color=no", *command[1:]])
+    return (f"def test_{question}():\n"
+            f'    """`{" ".join(command)}`: the public tests of this question."""\n'
+            f"    import os, subprocess, sys\n"
+            f'    plain = {{k: v for k, v in os.environ.items() if k != "FORCE_COLOR"}} | {{"NO_COLOR": "1"}}\n'
+            f"    run = subprocess.run([sys.executable, {arguments}], capture_output=True, text=True, env=plain)\n"
+            f"    passed = run.returncode == 0\n"
+            f"    if not passed:\n"
+            f"        print(run.stdout + run.stderr)\n"
+            f'    assert passed, "the public tests above failed"\n')
+
+
+def _with_checks(notebook, questions):
+    """Give each question of `notebook` its test cell (check_test), just before its END QUESTION."""
+    cells, question = [], None
+    for cell in notebook.cells:
+        if cell.cell_type == "raw" and cell.source.startswith("# BEGIN TESTS"):
+            raise RuntimeError(f"{question}: the release writes each question's tests (check_test); "
+                               "remove the master's BEGIN TESTS cells")
+        if cell.cell_type == "raw" and cell.source.startswith("# BEGIN QUESTION"):
+            question = yaml.safe_load(cell.source.removeprefix("# BEGIN QUESTION"))["name"]
+        if cell.cell_type == "raw" and cell.source.startswith("# END QUESTION"):
+            cells += [nbformat.v4.new_raw_cell("# BEGIN TESTS"),
+                      nbformat.v4.new_code_cell(check_test(question, questions[question])),
+                      nbformat.v4.new_raw_cell("# END TESTS")]
+        cells.append(cell)
+    notebook.cells = cells
+    return notebook
+
+
+def _prepared(master, target):
+    """A copy of `master` to give otter assign: its config asks for the tested Python and versions
+    (tested_versions; each requirement named in the master is pinned, and Keras, which TensorFlow
+    pulls in, too), and each question has its check (_with_checks)."""
     notebook = nbformat.read(master, as_version=4)
     header, config_text = notebook.cells[0].source.split("\n", 1)
     config = yaml.safe_load(config_text)
@@ -95,20 +132,20 @@ def _pinned(master, target):
     config["python_version"] = python
     config["requirements"] = [pins.get(name, name) for name in config.get("requirements", [])] + [pins["keras"]]
     notebook.cells[0].source = header + "\n" + yaml.safe_dump(config, sort_keys=False)
-    nbformat.write(notebook, target)
+    nbformat.write(_with_checks(notebook, questions_of(config)), target)
     return target
 
 
 def assign(master, student_out, dist_dir):
-    """Run otter assign on `master` (pinned: see _pinned); write its student side into `student_out`
+    """Run otter assign on `master` (prepared: see _prepared); write its student side into `student_out`
     and the autograder zip to `dist_dir/<name>-autograder.zip`. Returns the written paths."""
     master = Path(master).resolve()
     written = []
     with tempfile.TemporaryDirectory(prefix="rnnlab-assign-") as tmp:
         dist = Path(tmp) / "dist"
         (Path(tmp) / "master").mkdir()
-        pinned = _pinned(master, Path(tmp) / "master" / master.name)
-        run = subprocess.run([sys.executable, "-m", "otter", "assign", str(pinned), str(dist)],
+        prepared = _prepared(master, Path(tmp) / "master" / master.name)
+        run = subprocess.run([sys.executable, "-m", "otter", "assign", str(prepared), str(dist)],
                              cwd=master.parent, capture_output=True, text=True)
         if run.returncode != 0:
             raise RuntimeError(f"otter assign {master.name} failed:\n{run.stdout[-2000:]}\n{run.stderr[-2000:]}")

@@ -17,11 +17,9 @@ import re
 import statistics
 from pathlib import Path
 
-import yaml
-
 from ..grading import diagnose, engine, examples
 from . import gradebook
-from ..paths import ASSIGNMENTS
+from ..course import sessions
 
 # ---------------------------------------------------------------------------
 # Reading a results folder
@@ -43,35 +41,6 @@ def load_results(out_dir):
                         "max_score": sum(t["max_score"] for t in result["tests"]),
                         "output": result["output"], "tests": result["tests"], "seconds": seconds})
     return results
-
-
-# ---------------------------------------------------------------------------
-# Sessions: the master notebooks
-
-SESSION_HEADING = re.compile(r"^#\s*Session\s+(\d+)\s*:\s*(.+?)\s*$", re.MULTILINE)
-
-
-def _source(cell):
-    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-
-
-def sessions(assignments=ASSIGNMENTS):
-    """The course's sessions, in order: [{"number", "title", "notebook", "groups"}].
-
-    Each master notebook is one session: its first "# Session N: title" heading names it and
-    its ASSIGNMENT CONFIG's questions list the test groups it grades.
-    """
-    found = []
-    for path in sorted(Path(assignments).glob("*.ipynb")):
-        cells = json.loads(path.read_text())["cells"]  # plain JSON: nbformat is slow to import
-        config = yaml.safe_load(_source(cells[0]).removeprefix("# ASSIGNMENT CONFIG"))
-        questions = next(iter(config["plugins"][0].values()))["questions"]
-        heading = next((m for c in cells if c["cell_type"] == "markdown"
-                        for m in [SESSION_HEADING.search(_source(c))] if m), None)
-        number, title = (int(heading.group(1)), heading.group(2)) if heading else (None, path.stem)
-        found.append({"number": number, "title": title, "notebook": path.stem,
-                      "groups": [g for groups in questions.values() for g in groups]})
-    return sorted(found, key=lambda s: (s["number"] is None, s["number"] or 0, s["notebook"]))
 
 
 # ---------------------------------------------------------------------------

@@ -53,6 +53,7 @@ ONE_TO_ONE = {"Wx": (3, 4), "b": (4,), "W_out": (4, 2), "b_out": (2,)}
 # Question 1: one-to-one
 
 
+@pytest.mark.function("architectures.one_to_one_forward")
 def test_one_to_one_is_an_rnn_step_from_zero_then_affine():
     params = random_params(ONE_TO_ONE, seed=0)
     x = np.random.default_rng(1).normal(size=(5, 3))
@@ -66,6 +67,7 @@ def test_one_to_one_is_an_rnn_step_from_zero_then_affine():
     assert_close(logits, expected, rtol=1e-10, known=[(ONE_TO_ONE_WITHOUT_BIAS, without_b)])
 
 
+@pytest.mark.function("architectures.one_to_one_backward")
 def test_one_to_one_backward_gradients():
     params = random_params(ONE_TO_ONE, seed=3)
     x = np.random.default_rng(4).normal(size=(5, 3))
@@ -81,6 +83,7 @@ def test_one_to_one_backward_gradients():
 # Question 2: the character language model
 
 
+@pytest.mark.function("architectures.char_lm_loss")
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 @pytest.mark.parametrize("conditioned", [False, True], ids=["plain", "with_z"])
 def test_char_lm_loss_gradients(cell, conditioned):
@@ -91,6 +94,7 @@ def test_char_lm_loss_gradients(cell, conditioned):
     assert_gradients(lambda: A.char_lm_loss(ids, params, cell, z), params, known)
 
 
+@pytest.mark.function("architectures.char_lm_loss")
 def test_char_lm_loss_scores_the_next_character():
     params = random_params(A.lm_shapes("gru", 5, 2, 3), seed=8)
     ids = np.array([[1, 4, 0, 2, 3], [3, 3, 1, 0, 4]])
@@ -105,6 +109,7 @@ def test_char_lm_loss_scores_the_next_character():
                         (DIVIDED_BY_STEPS, expected * 2 / 8)])  # divided by the 2 x 4 steps, not by N = 2
 
 
+@pytest.mark.function("architectures.char_lm_forward")
 def test_char_lm_forward_step_t_does_not_see_later_characters():
     params = random_params(A.lm_shapes("lstm", 6, 3, 4), seed=9)
     logits, _ = A.char_lm_forward(np.array([[1, 2, 3, 4, 5]]), params, "lstm")
@@ -114,6 +119,7 @@ def test_char_lm_forward_step_t_does_not_see_later_characters():
     assert not np.allclose(logits[:, 3:], changed[:, 3:])
 
 
+@pytest.mark.function("architectures.char_lm_forward")
 def test_char_lm_forward_starts_from_the_state_z_sets():
     params = random_params(A.lm_shapes("rnn", 6, 3, 4, cond_dim=2), seed=10)
     ids, z = np.array([[1, 2, 3], [4, 5, 0]]), np.array([[1.0, 0.0], [0.0, 1.0]])
@@ -133,6 +139,7 @@ def test_char_lm_forward_starts_from_the_state_z_sets():
 LOGITS = np.array([[1.0, 3.0, -2.0, 0.5, 2.0], [0.0, 0.0, 0.0, 5.0, -1.0]])
 
 
+@pytest.mark.function("architectures.next_token_probs")
 @pytest.mark.parametrize("temperature, top_k", [(1.0, None), (0.5, None), (2.0, 3), (0.0, None)])
 def test_sampling_probs_rows_sum_to_one(temperature, top_k):
     probs = A.next_token_probs(LOGITS, temperature, top_k)
@@ -141,16 +148,19 @@ def test_sampling_probs_rows_sum_to_one(temperature, top_k):
     assert_allclose(probs.sum(axis=1), 1.0)
 
 
+@pytest.mark.function("architectures.next_token_probs")
 def test_sampling_temperature_one_is_the_softmax():
     assert_allclose(A.next_token_probs(LOGITS, 1.0), layers.softmax(LOGITS, axis=1))
 
 
+@pytest.mark.function("architectures.next_token_probs")
 def test_sampling_temperature_divides_the_logits():
     assert_close(A.next_token_probs(LOGITS, 0.5), layers.softmax(LOGITS / 0.5, axis=1),
                  known=[(TEMPERATURE_AFTER_SOFTMAX, layers.softmax(LOGITS, axis=1)),
                         (TEMPERATURE_MULTIPLIES, layers.softmax(LOGITS * 0.5, axis=1))])
 
 
+@pytest.mark.function("architectures.next_token_probs")
 def test_sampling_temperature_zero_is_greedy():
     with np.errstate(all="ignore"):
         probs = A.next_token_probs(np.array([[1.0, 3.0, 3.0, 0.5], [2.0, 0.0, 0.0, -1.0]]), 0.0)
@@ -158,6 +168,7 @@ def test_sampling_temperature_zero_is_greedy():
                  known=[(NAN_AT_TEMPERATURE_ZERO, np.full((2, 4), np.nan))])  # logits / 0
 
 
+@pytest.mark.function("architectures.next_token_probs")
 def test_sampling_top_k_zeros_the_rest():
     probs = A.next_token_probs(LOGITS[:1], 1.0, top_k=2)
 
@@ -169,11 +180,13 @@ def test_sampling_top_k_zeros_the_rest():
                  known=[(TOP_K_KEEPS_ONE_MORE, softmax_over([1, 4, 0]))])
 
 
+@pytest.mark.function("architectures.next_token_probs")
 def test_sampling_lower_temperature_sharpens():
     highest = [A.next_token_probs(LOGITS, t).max(axis=1) for t in (2.0, 1.0, 0.5, 0.1)]
     assert np.all(np.diff(highest, axis=0) > 0)
 
 
+@pytest.mark.function("architectures.sample_from")
 def test_sampling_sample_from_inverts_the_cumulative_distribution():
     # cumulative [0.25, 0.75, 1.0]: the first token whose cumulative probability exceeds u
     probs = np.tile([0.25, 0.5, 0.25], (6, 1))
@@ -183,6 +196,7 @@ def test_sampling_sample_from_inverts_the_cumulative_distribution():
     assert_close(tokens, [0, 0, 1, 1, 2, 2], known=[(SAMPLE_IGNORES_U, [1, 1, 1, 1, 1, 1])])  # the most probable
 
 
+@pytest.mark.function("architectures.sample_from")
 def test_sampling_sample_from_never_draws_a_zero_probability_token():
     probs = np.array([[0.0, 0.5, 0.5, 0.0], [0.0, 1.0, 0.0, 0.0]])
     assert A.sample_from(probs, np.array([0.0, 0.0])).tolist() == [1, 1]
@@ -195,6 +209,7 @@ def generation_params(cell, cond_dim=None, seed=11):
     return params
 
 
+@pytest.mark.function("architectures.generate")
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 def test_generate_with_the_same_seed_repeats(cell):
     params, prompt = generation_params(cell), np.array([[1, 2], [3, 4]])
@@ -204,6 +219,7 @@ def test_generate_with_the_same_seed_repeats(cell):
     assert not np.array_equal(first, A.generate(params, prompt, 12, temperature=1.0, seed=6, cell=cell))
 
 
+@pytest.mark.function("architectures.generate")
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 @pytest.mark.parametrize("conditioned", [False, True], ids=["plain", "with_z"])
 def test_generate_greedy_is_the_argmax_of_the_forward_pass_fed_its_own_output(cell, conditioned):
@@ -216,6 +232,7 @@ def test_generate_greedy_is_the_argmax_of_the_forward_pass_fed_its_own_output(ce
     assert out.tolist() == logits[:, 2:-1].argmax(axis=-1).tolist()
 
 
+@pytest.mark.function("architectures.generate")
 def test_generate_carries_the_state_from_step_to_step():
     params, prompt = generation_params("gru"), np.array([[1, 2, 3]])
 
@@ -245,6 +262,7 @@ def test_generate_carries_the_state_from_step_to_step():
 # Question 5: windows, a chronological split, a scaler fitted on the training part
 
 
+@pytest.mark.function("timeseries.make_windows")
 def test_windows_by_hand():
     X, Y = TS.make_windows(np.arange(10.0), window=3, horizon=2)
     assert_close(len(X), 6, known=[(WINDOWS_ONE_SHORT, 5)])  # M = 10 - 3 - 2 + 1
@@ -254,6 +272,7 @@ def test_windows_by_hand():
     assert X[-1, :, 0].tolist() == [5, 6, 7] and Y[-1].tolist() == [8, 9]
 
 
+@pytest.mark.function("timeseries.make_windows")
 def test_windows_with_features_predict_feature_0():
     series = np.stack([np.arange(8.0), -np.arange(8.0)], axis=1)  # (T, F) = (8, 2)
     X, Y = TS.make_windows(series, window=4)
@@ -262,6 +281,7 @@ def test_windows_with_features_predict_feature_0():
     assert Y[:, 0].tolist() == [4, 5, 6, 7]
 
 
+@pytest.mark.function("timeseries.chronological_split")
 def test_split_keeps_order_and_overlaps_by_window():
     series = np.arange(100.0)
     train, test = TS.chronological_split(series, 0.8, window=5)
@@ -272,6 +292,7 @@ def test_split_keeps_order_and_overlaps_by_window():
     assert Y_test[0, 0] == 80  # ... but the first test target is the first step after the split
 
 
+@pytest.mark.function("timeseries.fit_scaler")
 def test_scaler_mean_and_std_per_feature():
     train = np.array([[1.0, 10.0], [3.0, 10.0], [5.0, 16.0]])
     mean, std = TS.fit_scaler(train)
@@ -283,6 +304,7 @@ def test_scaler_mean_and_std_per_feature():
     assert np.shape(mean) == () and float(mean) == 3.0 and float(std) == 1.0
 
 
+@pytest.mark.function("timeseries.prepare_forecasting")
 def test_prepare_forecasting_scales_with_the_training_part_only():
     series = np.arange(50.0) ** 1.5  # a rising series: its test part lies above its training part
     prepared = TS.prepare_forecasting(series, window=4, horizon=2, train_fraction=0.8)
@@ -301,29 +323,49 @@ def test_prepare_forecasting_scales_with_the_training_part_only():
 # Question 6: baselines and errors
 
 
-def test_baselines_by_hand():
-    X = np.array([[1.0, 2.0, 3.0, 4.0], [5.0, 7.0, 6.0, 9.0]])[:, :, None]  # M = 2, W = 4
-    assert_close(TS.naive_forecast(X, 3), [[4, 4, 4], [9, 9, 9]], known=[(NAIVE_FIRST_VALUE, [[1, 1, 1], [5, 5, 5]])])
+BASELINE_WINDOWS = np.array([[1.0, 2.0, 3.0, 4.0], [5.0, 7.0, 6.0, 9.0]])[:, :, None]  # M = 2, W = 4
+
+
+@pytest.mark.function("timeseries.naive_forecast")
+def test_naive_forecast_by_hand():
+    assert_close(TS.naive_forecast(BASELINE_WINDOWS, 3), [[4, 4, 4], [9, 9, 9]],
+                 known=[(NAIVE_FIRST_VALUE, [[1, 1, 1], [5, 5, 5]])])
+
+
+@pytest.mark.function("timeseries.seasonal_naive_forecast")
+def test_seasonal_naive_forecast_by_hand():
     # season 4: step W + 1 repeats step W + 1 - 4, the first of the window
-    assert_close(TS.seasonal_naive_forecast(X, 1, season=4), [[1], [5]],
+    assert_close(TS.seasonal_naive_forecast(BASELINE_WINDOWS, 1, season=4), [[1], [5]],
                  known=[(SEASONAL_ONE_STEP_LATE, [[2], [7]])])  # the second of the window
     # season 2: step W + h repeats step W + h - 2 (the last season, again when h >= 2)
-    assert TS.seasonal_naive_forecast(X, 3, season=2).tolist() == [[3, 4, 3], [6, 9, 6]]
-    assert_close(TS.moving_average_forecast(X, 2, k=2), [[3.5, 3.5], [7.5, 7.5]],
+    assert TS.seasonal_naive_forecast(BASELINE_WINDOWS, 3, season=2).tolist() == [[3, 4, 3], [6, 9, 6]]
+
+
+@pytest.mark.function("timeseries.moving_average_forecast")
+def test_moving_average_forecast_by_hand():
+    assert_close(TS.moving_average_forecast(BASELINE_WINDOWS, 2, k=2), [[3.5, 3.5], [7.5, 7.5]],
                  known=[(AVERAGE_OF_THE_OLDEST, [[1.5, 1.5], [6.0, 6.0]])])
 
 
-def test_mae_and_rmse_by_hand():
-    y, y_hat = np.array([[1.0, 2.0, 3.0]]), np.array([[2.0, 2.0, 1.0]])  # errors -1, 0, 2
-    assert_close(TS.mae(y, y_hat), 1.0, known=[(MAE_SIGNED, 1 / 3)])
-    assert_close(TS.rmse(y, y_hat), np.sqrt(5 / 3), known=[(RMSE_WITHOUT_ROOT, 5 / 3)])
-    assert TS.mae(y_hat, y) == pytest.approx(1.0)
+ERRORS_Y, ERRORS_Y_HAT = np.array([[1.0, 2.0, 3.0]]), np.array([[2.0, 2.0, 1.0]])  # errors -1, 0, 2
+
+
+@pytest.mark.function("timeseries.mae")
+def test_mae_by_hand():
+    assert_close(TS.mae(ERRORS_Y, ERRORS_Y_HAT), 1.0, known=[(MAE_SIGNED, 1 / 3)])
+    assert TS.mae(ERRORS_Y_HAT, ERRORS_Y) == pytest.approx(1.0)
+
+
+@pytest.mark.function("timeseries.rmse")
+def test_rmse_by_hand():
+    assert_close(TS.rmse(ERRORS_Y, ERRORS_Y_HAT), np.sqrt(5 / 3), known=[(RMSE_WITHOUT_ROOT, 5 / 3)])
 
 
 # ---------------------------------------------------------------------------
 # Question 7: the RNN forecaster
 
 
+@pytest.mark.function("timeseries.forecaster_forward")
 def test_forecaster_forward_reads_the_whole_window_from_zero():
     params = random_params(TS.forecaster_shapes("rnn", 2, 4, 3), seed=12)
     X = np.random.default_rng(13).normal(size=(5, 6, 2))
@@ -334,6 +376,7 @@ def test_forecaster_forward_reads_the_whole_window_from_zero():
                  known=[(FORECASTER_FIRST_STATE, h[:, 0] @ params["W_out"] + params["b_out"])])
 
 
+@pytest.mark.function("timeseries.forecaster_loss")
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 def test_forecaster_loss_gradients(cell):
     params = random_params(TS.forecaster_shapes(cell, 2, 3, 2), seed=14)
@@ -343,6 +386,7 @@ def test_forecaster_loss_gradients(cell):
                      known=[(FORECASTER_GRADIENT_NOT_AVERAGED, scaled(4 * 2))])  # M * horizon
 
 
+@pytest.mark.function("timeseries.forecaster_loss")
 def test_forecaster_loss_is_the_mean_squared_error():
     params = random_params(TS.forecaster_shapes("gru", 1, 3, 2), seed=16)
     rng = np.random.default_rng(17)
@@ -363,6 +407,7 @@ def keras_models():
     return keras_models
 
 
+@pytest.mark.function("keras_models.build_char_model")
 @pytest.mark.keras
 def test_char_model_gives_logits_at_every_step(keras_models):
     model = keras_models.build_char_model("gru", 10, 4, 5)
@@ -374,6 +419,7 @@ def test_char_model_gives_logits_at_every_step(keras_models):
     assert np.any(logits < 0)
 
 
+@pytest.mark.function("keras_models.build_char_model")
 @pytest.mark.keras
 def test_char_model_sampled_greedily_gives_ids(keras_models):
     model = keras_models.build_char_model("lstm", 9, 3, 4)
@@ -386,6 +432,7 @@ def test_char_model_sampled_greedily_gives_ids(keras_models):
     assert out.tolist() == logits[:, 1:-1].argmax(axis=-1).tolist()
 
 
+@pytest.mark.function("keras_models.build_forecaster")
 @pytest.mark.keras
 def test_forecaster_model_predicts_horizon_values(keras_models):
     model = keras_models.build_forecaster("lstm", 24, 2, 8, 6)

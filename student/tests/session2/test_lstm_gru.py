@@ -6,6 +6,7 @@ When a case fails, its message names a common mistake if your result is what tha
 gives on the case (see mistakes.py).
 """
 import numpy as np
+import pytest
 
 from mistakes import assert_close
 from rnnlab import gru, lstm
@@ -48,6 +49,7 @@ def zeros_lstm(D=1, H=1):
     return np.zeros((D, 4 * H)), np.zeros((H, 4 * H)), np.zeros(4 * H)
 
 
+@pytest.mark.function("lstm.lstm_step_forward")
 def test_lstm_step_with_zero_weights_halves_the_cell():
     Wx, Wh, b = zeros_lstm()
     h_next, c_next, _ = lstm.lstm_step_forward(np.ones((1, 1)), np.zeros((1, 1)), np.array([[2.0]]), Wx, Wh, b)
@@ -58,6 +60,7 @@ def test_lstm_step_with_zero_weights_halves_the_cell():
                  known=[(OUTPUT_WITHOUT_TANH, [[0.5 * 1.0]])])
 
 
+@pytest.mark.function("lstm.lstm_step_forward")
 def test_lstm_gate_blocks_are_i_f_g_o():
     Wx, Wh, b = zeros_lstm()
     b[:] = np.log(3.0), 0.0, 1.0, -1.0  # i = 0.75, f = 0.5, g = tanh(1), o = sigmoid(-1)
@@ -71,6 +74,7 @@ def test_lstm_gate_blocks_are_i_f_g_o():
                         (FORGET_GATE_TANH, [[0.0 * 2.0 + 0.75 * np.tanh(1.0)]])])  # f = tanh(0)
 
 
+@pytest.mark.function("lstm.lstm_step_backward")
 def test_lstm_cell_gradient_flows_through_the_forget_gate():
     # Zero weights: every gate is 0.5 and g = tanh(0) = 0, so c_next = 0.5 * c_prev = 0.5.
     Wx, Wh, b = zeros_lstm()
@@ -90,6 +94,7 @@ def test_lstm_cell_gradient_flows_through_the_forget_gate():
                         (LSTM_BACKWARD_GATE_ORDER, [0.0, 0.25 * dc, 0.25 * np.tanh(0.5), 0.5 * dc])])
 
 
+@pytest.mark.function("lstm.lstm_forward")
 def test_lstm_forward_starts_from_c0_or_zeros():
     rng = np.random.default_rng(0)
     x, h0, c0 = rng.normal(size=(2, 3, 2)), rng.normal(size=(2, 4)), rng.normal(size=(2, 4))
@@ -104,6 +109,7 @@ def test_lstm_forward_starts_from_c0_or_zeros():
     assert_close(h[:, 0], h1, known=[(C0_IGNORED, h_zero_c0[:, 0]), (RETURNS_CELL_STATES, c1)])
 
 
+@pytest.mark.function("lstm.lstm_backward")
 def test_lstm_backward_carries_both_gradients_back_through_time():
     # Two steps by hand with lstm_step_forward and lstm_step_backward; only h_2 gets gradient.
     rng = np.random.default_rng(4)
@@ -122,6 +128,7 @@ def test_lstm_backward_carries_both_gradients_back_through_time():
     assert_close(dWh, dWh1 + dWh2, known=[(LSTM_WEIGHTS_NOT_SUMMED, dWh1)])  # both steps use Wh
 
 
+@pytest.mark.function("gru.gru_step_forward")
 def test_gru_step_with_zero_weights_halves_the_state():
     h_next, _ = gru.gru_step_forward(np.ones((1, 1)), np.array([[0.8]]), np.zeros((1, 3)), np.zeros((1, 3)),
                                      np.zeros((2, 3)))
@@ -132,6 +139,7 @@ def gru_mix(z, h_prev, h_tilde):
     return [[z * h_prev + (1 - z) * h_tilde]]
 
 
+@pytest.mark.function("gru.gru_step_forward")
 def test_gru_resets_after_the_recurrent_product():
     # h_prev = 1, x = 0; only the candidate column of Wh (1) and its recurrent bias b[1, 2] (1) are
     # not zero, so z = r = 0.5, and reset_after scales h_prev @ Wh + b[1] = 2 by r: h~ = tanh(0.5 * 2).
@@ -144,6 +152,7 @@ def test_gru_resets_after_the_recurrent_product():
                         (RECURRENT_BIAS_FORGOTTEN, gru_mix(0.5, 1.0, np.tanh(0.5 * 1.0)))])
 
 
+@pytest.mark.function("gru.gru_step_forward")
 def test_gru_update_gate_is_the_first_block_and_weights_h_prev():
     # The input biases log 3 and log 4 make the update gate z = 0.75 and the reset gate r = 0.8;
     # h_prev = 1 and the candidate column of Wh is 1, so h~ = tanh(r * 1).
@@ -157,6 +166,7 @@ def test_gru_update_gate_is_the_first_block_and_weights_h_prev():
                         (RESET_FORGOTTEN, gru_mix(0.75, 1.0, np.tanh(1.0)))])
 
 
+@pytest.mark.function("gru.gru_step_backward")
 def test_gru_step_backward_with_zero_weights():
     # Zero weights: z = r = 0.5 and h~ = tanh(0) = 0, so h_next = 0.5 * h_prev.
     _, cache = gru.gru_step_forward(np.ones((1, 1)), np.array([[0.8]]), np.zeros((1, 3)), np.zeros((1, 3)),
@@ -175,23 +185,38 @@ def test_gru_step_backward_with_zero_weights():
                         (RECURRENT_BIAS_COPIED, [[0.2, 0.0, 0.5], [0.2, 0.0, 0.5]])])
 
 
-def test_gru_forward_and_backward_run_the_steps_in_time_order():
-    # Two steps by hand with gru_step_forward and gru_step_backward; only h_2 gets gradient.
-    rng = np.random.default_rng(3)
+def gru_two_steps(seed=3):
+    """A GRU of 2 units over 2 steps of 1 feature: x, h0 and the weights, drawn from `seed`."""
+    rng = np.random.default_rng(seed)
     x, h0 = rng.normal(size=(1, 2, 1)), rng.normal(size=(1, 2))
-    Wx, Wh, b = rng.normal(size=(1, 6)), rng.normal(size=(2, 6)), rng.normal(size=(2, 6))
+    return x, h0, rng.normal(size=(1, 6)), rng.normal(size=(2, 6)), rng.normal(size=(2, 6))
+
+
+@pytest.mark.function("gru.gru_forward")
+def test_gru_forward_runs_the_steps_in_time_order():
+    # Two steps by hand with gru_step_forward.
+    x, h0, Wx, Wh, b = gru_two_steps()
 
     def gru_step(x_t, h_prev):
-        return gru.gru_step_forward(x_t, h_prev, Wx, Wh, b)
-    h1, cache1 = gru_step(x[:, 0], h0)
-    h2, cache2 = gru_step(x[:, 1], h1)
-    h, cache = gru.gru_forward(x, h0, Wx, Wh, b)
-    from_zeros = gru_step(x[:, 0], np.zeros((1, 2)))[0]
-    x2_read_first = gru_step(x[:, 1], h0)[0]
+        return gru.gru_step_forward(x_t, h_prev, Wx, Wh, b)[0]
+    h1 = gru_step(x[:, 0], h0)
+    h2 = gru_step(x[:, 1], h1)
+    h, _ = gru.gru_forward(x, h0, Wx, Wh, b)
+    from_zeros = gru_step(x[:, 0], np.zeros((1, 2)))
+    x2_read_first = gru_step(x[:, 1], h0)
     assert_close(h, np.stack([h1, h2], axis=1),
                  known=[(GRU_OFF_BY_ONE, np.stack([h0, h1], axis=1)),
-                        (GRU_H0_IGNORED, np.stack([from_zeros, gru_step(x[:, 1], from_zeros)[0]], axis=1)),
-                        (GRU_READS_BACKWARDS, np.stack([gru_step(x[:, 0], x2_read_first)[0], x2_read_first], axis=1))])
+                        (GRU_H0_IGNORED, np.stack([from_zeros, gru_step(x[:, 1], from_zeros)], axis=1)),
+                        (GRU_READS_BACKWARDS, np.stack([gru_step(x[:, 0], x2_read_first), x2_read_first], axis=1))])
+
+
+@pytest.mark.function("gru.gru_backward")
+def test_gru_backward_carries_the_gradient_back_through_time():
+    # Two steps by hand with gru_step_forward and gru_step_backward; only h_2 gets gradient.
+    x, h0, Wx, Wh, b = gru_two_steps()
+    h1, cache1 = gru.gru_step_forward(x[:, 0], h0, Wx, Wh, b)
+    _, cache2 = gru.gru_step_forward(x[:, 1], h1, Wx, Wh, b)
+    _, cache = gru.gru_forward(x, h0, Wx, Wh, b)
     _, dh1, _, dWh2, _ = gru.gru_step_backward(np.ones((1, 2)), cache2)
     _, dh0_expected, _, dWh1, _ = gru.gru_step_backward(dh1, cache1)
     _, dh0, _, dWh, _ = gru.gru_backward(np.stack([np.zeros((1, 2)), np.ones((1, 2))], axis=1), cache)
@@ -199,6 +224,7 @@ def test_gru_forward_and_backward_run_the_steps_in_time_order():
     assert_close(dWh, dWh1 + dWh2, known=[(GRU_WEIGHTS_NOT_SUMMED, dWh1)])  # both steps use Wh
 
 
+@pytest.mark.function("gru.gru_backward")
 def test_gru_backward_shapes():
     rng = np.random.default_rng(1)
     h, cache = gru.gru_forward(rng.normal(size=(2, 3, 2)), np.zeros((2, 4)), rng.normal(size=(2, 12)),

@@ -7,6 +7,7 @@ When a case fails, its message names a common mistake if your result is what tha
 gives on the case (see mistakes.py).
 """
 import numpy as np
+import pytest
 
 from mistakes import assert_close
 from rnnlab import layers
@@ -35,6 +36,7 @@ X_RESHAPED_NOT_TRANSPOSED = "Your dW has the right shape but scrambled values: r
 DIVIDED_BY_STEPS = "Your loss and dlogits are divided by the number of counted steps instead of by the batch size N: sum over the counted steps, then divide by N."
 
 
+@pytest.mark.function("layers.sigmoid")
 def test_sigmoid_known_values():
     a = np.array([0.0, np.log(3.0), -np.log(3.0)])
     assert_close(layers.sigmoid(a), [0.5, 0.75, 0.25],
@@ -42,6 +44,7 @@ def test_sigmoid_known_values():
                         (SIGMOID_TANH_WITHOUT_HALVING, [0.5, 0.9, 0.1])])  # sigmoid(2a): 9 / (9 + 1)
 
 
+@pytest.mark.function("layers.sigmoid")
 def test_sigmoid_does_not_overflow():
     a = np.array([-1000.0, 1000.0])
     with np.errstate(all="ignore"):
@@ -52,12 +55,14 @@ def test_sigmoid_does_not_overflow():
         layers.sigmoid(a)
 
 
+@pytest.mark.function("layers.softmax")
 def test_softmax_rows_sum_to_one_and_survive_large_scores():
     a = np.array([[1.0, 1.0], [1000.0, 1000.0 + np.log(3.0)]])
     assert_close(layers.softmax(a), [[0.5, 0.5], [0.25, 0.75]],
                  known=[(SOFTMAX_OVERFLOW, [[0.5, 0.5], [np.nan, np.nan]])])  # exp(1000) = inf, inf / inf
 
 
+@pytest.mark.function("layers.softmax")
 def test_softmax_along_axis_0_makes_columns_sum_to_one():
     a = np.array([[0.0, np.log(3.0)], [0.0, 0.0]])
     # exp(a - the maximum of each column) = [[1, 1], [1, 1/3]], divided by the sum of each row instead:
@@ -66,6 +71,7 @@ def test_softmax_along_axis_0_makes_columns_sum_to_one():
                  known=[(SOFTMAX_SUMS_OVER_THE_LAST_AXIS, rows_sum_to_one)])
 
 
+@pytest.mark.function("layers.affine_forward")
 def test_affine_forward_by_hand():
     x = np.array([[1.0, 2.0]])
     W = np.array([[1.0, 0.0, -1.0], [0.5, 1.0, 0.0]])
@@ -74,6 +80,7 @@ def test_affine_forward_by_hand():
     assert_close(out, [[2.0, 3.0, 1.0]], known=[(AFFINE_NO_BIAS, [[2.0, 2.0, -1.0]])])  # x @ W alone
 
 
+@pytest.mark.function("layers.affine_backward")
 def test_affine_backward_by_hand():
     x = np.array([[1.0, 2.0]])
     W = np.array([[1.0, 0.0], [0.0, 3.0]])
@@ -84,6 +91,7 @@ def test_affine_backward_by_hand():
     assert_close(db, [1.0, 1.0])
 
 
+@pytest.mark.function("layers.affine_backward")
 def test_affine_backward_sums_over_the_batch():
     x = np.array([[1.0, 2.0], [3.0, 4.0]])  # N = 2 rows
     _, cache = layers.affine_forward(x, np.eye(2), np.zeros(2))
@@ -92,6 +100,7 @@ def test_affine_backward_sums_over_the_batch():
     assert_close(db, [2.0, 2.0], known=[(DB_AVERAGED, [1.0, 1.0])])
 
 
+@pytest.mark.function("layers.temporal_affine_backward")
 def test_temporal_affine_backward_sums_over_batch_and_time():
     x = np.arange(24.0).reshape(2, 3, 4)  # x[n, t, h] = 12 n + 4 t + h
     _, cache = layers.temporal_affine_forward(x, np.ones((4, 5)), np.zeros(5))
@@ -102,6 +111,7 @@ def test_temporal_affine_backward_sums_over_batch_and_time():
     assert_close(db, np.full(5, 6.0), known=[(DB_OVER_THE_BATCH_ONLY, np.full((3, 5), 2.0))])  # N * T = 6 ones
 
 
+@pytest.mark.function("layers.temporal_affine_forward")
 def test_temporal_affine_forward_adds_b_at_every_step():
     b = np.arange(5.0)
     out, _ = layers.temporal_affine_forward(np.ones((2, 3, 4)), np.ones((4, 5)), b)
@@ -110,12 +120,14 @@ def test_temporal_affine_forward_adds_b_at_every_step():
                  known=[(TEMPORAL_AFFINE_NO_BIAS, np.full((2, 3, 5), 4.0))])
 
 
+@pytest.mark.function("layers.embedding_forward")
 def test_embedding_looks_up_rows():
     W = np.arange(6.0).reshape(3, 2)
     out, _ = layers.embedding_forward(np.array([[2, 0]]), W)
     assert_close(out, [[[4.0, 5.0], [0.0, 1.0]]], known=[(IDS_ONE_BASED, [[[2.0, 3.0], [4.0, 5.0]]])])  # rows 1 and -1
 
 
+@pytest.mark.function("layers.embedding_backward")
 def test_embedding_backward_adds_up_repeated_ids():
     W = np.zeros((3, 2))
     _, cache = layers.embedding_forward(np.array([[1, 1, 2]]), W)
@@ -124,6 +136,7 @@ def test_embedding_backward_adds_up_repeated_ids():
                  known=[(REPEATS_NOT_ADDED, [[0.0, 0.0], [1.0, 1.0], [1.0, 1.0]])])  # id 1 counted once
 
 
+@pytest.mark.function("layers.softmax_cross_entropy")
 def test_cross_entropy_of_uniform_scores_is_log_of_classes():
     loss, dlogits = layers.softmax_cross_entropy(np.zeros((2, 4)), np.array([0, 3]))
     assert_close(loss, np.log(4.0), known=[(LOSS_SUMMED, 2 * np.log(4.0))])
@@ -132,6 +145,7 @@ def test_cross_entropy_of_uniform_scores_is_log_of_classes():
                                            (DLOGITS_WITHOUT_MINUS_ONE, np.full((2, 4), 0.25 / 2))])
 
 
+@pytest.mark.function("layers.softmax_cross_entropy")
 def test_cross_entropy_survives_large_scores():
     with np.errstate(all="ignore"):
         loss, dlogits = layers.softmax_cross_entropy(np.array([[1000.0, 1000.0]]), np.array([0]))
@@ -139,6 +153,7 @@ def test_cross_entropy_survives_large_scores():
     assert_close(dlogits, [[-0.5, 0.5]])
 
 
+@pytest.mark.function("layers.temporal_softmax_cross_entropy")
 def test_temporal_cross_entropy_ignores_masked_steps():
     # Uniform scores over 2 classes: each counted step adds log 2 to the summed loss, and N = 1.
     logits, y = np.zeros((1, 3, 2)), np.array([[0, 1, 1]])
@@ -150,6 +165,7 @@ def test_temporal_cross_entropy_ignores_masked_steps():
                  known=[(DIVIDED_BY_STEPS, [[-0.25, 0.25], [0.25, -0.25]])])
 
 
+@pytest.mark.function("layers.temporal_softmax_cross_entropy")
 def test_temporal_cross_entropy_masks_the_steps_mask_names():
     mask = np.array([[True, False], [True, True]])
     _, dlogits = layers.temporal_softmax_cross_entropy(np.zeros((2, 2, 2)), np.zeros((2, 2), dtype=int), mask)

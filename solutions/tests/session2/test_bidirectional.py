@@ -28,6 +28,7 @@ def rnn_params(rng, D, H):
     return {"Wx": rng.normal(size=(D, H)), "Wh": rng.normal(size=(H, H)), "b": rng.normal(size=H)}
 
 
+@pytest.mark.function("bidirectional.bidirectional_forward")
 @pytest.mark.parametrize("merge_mode, width", [("concat", 6), ("sum", 3), ("mul", 3), ("ave", 3)])
 def test_merge_modes_give_their_shapes(merge_mode, width):
     rng = np.random.default_rng(0)
@@ -37,6 +38,7 @@ def test_merge_modes_give_their_shapes(merge_mode, width):
     assert_close(h.shape, (2, 4, width), known=[(MERGE_MODE_IGNORED, (2, 4, 6))])
 
 
+@pytest.mark.function("bidirectional.bidirectional_forward")
 def test_merge_modes_combine_the_two_directions():
     rng = np.random.default_rng(2)
     x, h0 = rng.normal(size=(2, 4, 2)), np.zeros((2, 3))
@@ -50,6 +52,7 @@ def test_merge_modes_combine_the_two_directions():
     assert_close(merged["ave"], (h_fwd + h_bwd) / 2, known=[(AVE_NOT_HALVED, h_fwd + h_bwd)])
 
 
+@pytest.mark.function("bidirectional.bidirectional_forward")
 def test_backward_direction_is_in_time_order():
     # At the last position the backward direction has read only the last input.
     rng = np.random.default_rng(1)
@@ -77,6 +80,7 @@ def directions_swapped(numeric):
             for name in ("Wx", "Wh", "b") for side, other in (("fwd", "bwd"), ("bwd", "fwd"))}
 
 
+@pytest.mark.function("bidirectional.bidirectional_backward")
 @pytest.mark.parametrize("merge_mode", ["concat", "sum", "mul", "ave"])
 def test_backward_gradients(merge_mode):
     rng = np.random.default_rng(3)
@@ -104,6 +108,7 @@ def test_backward_gradients(merge_mode):
 # recurrent kernel of only 5 x 5 (3 x 25 short for an LSTM's 4 blocks, 2 x 25 for a GRU's 3).
 @pytest.mark.parametrize("cell, expected, square_recurrent", [("rnn", 45, 45), ("lstm", 180, 180 - 3 * 25),
                                                               ("gru", 150, 150 - 2 * 25)])
+@pytest.mark.function("bidirectional.count_params")
 def test_count_params_of_keras_layers(cell, expected, square_recurrent):
     known = [(RECURRENT_SQUARE, square_recurrent)]
     if cell == "gru":

@@ -4,6 +4,7 @@ When a case fails, its message names a common mistake if your result is what tha
 gives on the case (see mistakes.py).
 """
 import numpy as np
+import pytest
 
 from mistakes import assert_close
 from rnnlab import rnn
@@ -28,6 +29,7 @@ BACKWARD_FORWARD_IN_TIME = "Your gradients come from a loop that runs forward in
 WEIGHTS_NOT_SUMMED = "Your dWx, dWh and db equal the gradients of the first time step alone (the last one your loop visits): every step uses the same weights, so sum their gradients over time."
 
 
+@pytest.mark.function("rnn.rnn_step_forward")
 def test_step_forward_by_hand():
     x, h_prev = np.array([[1.0]]), np.array([[2.0]])
     Wx, Wh, b = np.array([[0.5]]), np.array([[-0.25]]), np.array([0.1])
@@ -38,6 +40,7 @@ def test_step_forward_by_hand():
                         (H_PREV_IGNORED, np.tanh([[0.5 + 0.1]]))])
 
 
+@pytest.mark.function("rnn.rnn_step_forward")
 def test_step_forward_multiplies_h_prev_by_Wh_as_it_is():
     # Only the weight Wh[0, 1], from unit 0 of h_prev to unit 1 of h_next, is not zero.
     h_prev, Wh = np.array([[1.0, 2.0]]), np.array([[0.0, 1.0], [0.0, 0.0]])
@@ -47,6 +50,7 @@ def test_step_forward_multiplies_h_prev_by_Wh_as_it_is():
                         (H_PREV_IGNORED, np.tanh([[0.0, 0.0]]))])
 
 
+@pytest.mark.function("rnn.rnn_step_backward")
 def test_step_backward_by_hand():
     x, h_prev = np.array([[1.0]]), np.array([[2.0]])
     Wx, Wh, b = np.array([[0.5]]), np.array([[0.25]]), np.array([0.0])
@@ -61,6 +65,7 @@ def test_step_backward_by_hand():
     assert_close(db, da[0])
 
 
+@pytest.mark.function("rnn.rnn_step_backward")
 def test_step_backward_sends_dh_prev_back_through_Wh_transposed():
     # x, h_prev and b are zero, so h_next = tanh(0) = 0 and da = dh_next.
     Wh = np.array([[0.0, 1.0], [0.0, 0.0]])
@@ -76,6 +81,7 @@ def counting_step(x_t, state):
     return new_state, new_state, float(x_t[0, 0])
 
 
+@pytest.mark.function("rnn.unfold")
 def test_unfold_runs_forward_in_time():
     x = np.array([[[1.0], [10.0], [100.0]]])
     outputs, final_state, caches = rnn.unfold(counting_step, x, np.zeros((1, 1)))
@@ -84,6 +90,7 @@ def test_unfold_runs_forward_in_time():
     assert len(caches) == 3
 
 
+@pytest.mark.function("rnn.unfold")
 def test_unfold_reverse_keeps_time_order_of_x():
     x = np.array([[[1.0], [10.0], [100.0]]])
     outputs, final_state, caches = rnn.unfold(counting_step, x, np.zeros((1, 1)), reverse=True)
@@ -95,6 +102,7 @@ def test_unfold_reverse_keeps_time_order_of_x():
     assert_close(caches, [100.0, 10.0, 1.0], known=[(CACHES_IN_TIME_ORDER, [1.0, 10.0, 100.0])])
 
 
+@pytest.mark.function("rnn.rnn_forward")
 def test_forward_holds_h1_to_hT():
     # With Wh = 0 every step forgets the past, so h_t = tanh(x_t Wx + b).
     x = np.array([[[0.5], [-1.0]]])
@@ -105,6 +113,7 @@ def test_forward_holds_h1_to_hT():
                         (SIGMOID_NOT_TANH, 1 / (1 + np.exp([-0.5, 1.0])))])
 
 
+@pytest.mark.function("rnn.rnn_forward")
 def test_forward_carries_the_state_from_h0():
     # One unit, Wx = Wh = 1 and b = 0: h_t = tanh(x_t + h_{t-1}), from h0 = 0.5.
     x, h0 = np.array([[[1.0], [-1.0]]]), np.array([[0.5]])
@@ -118,6 +127,7 @@ def test_forward_carries_the_state_from_h0():
                         (OFF_BY_ONE_IN_TIME, [0.5, h1])])
 
 
+@pytest.mark.function("rnn.rnn_backward")
 def test_backward_shapes_and_gradient_through_time():
     # One unit, Wx = 0, b = 0, Wh = 1: h_t = tanh(h_{t-1}). Only h_T gets gradient,
     # so dh0 is the product of the tanh' of every step.

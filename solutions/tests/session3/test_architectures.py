@@ -31,6 +31,7 @@ KERNEL_FLIPPED = "Your out equals a true convolution, with the kernel W flipped 
 CNN_LOSS_SUMMED = "Your loss is N times the mean, summed over the batch, while your dparams are those of the mean: return the cross-entropy averaged over the batch."
 
 
+@pytest.mark.function("architectures.last_state")
 def test_last_state_is_taken_after_the_last_real_token():
     h = np.arange(2 * 4 * 1, dtype=float).reshape(2, 4, 1)  # h[n, t, 0] = 4 n + t
     assert_close(A.last_state(h, np.array([3, 2])), [[2.0], [5.0]],
@@ -39,12 +40,14 @@ def test_last_state_is_taken_after_the_last_real_token():
     assert_close(A.last_state(h, np.array([4, 2])), [[3.0], [5.0]], known=[(TAKES_THE_PADDING, [[3.0], [7.0]])])
 
 
+@pytest.mark.function("architectures.last_state_backward")
 def test_last_state_backward_sends_dout_to_the_last_real_step():
     dh = A.last_state_backward(np.array([[1.0], [2.0]]), np.array([3, 2]), 4)
     assert_close(dh[:, :, 0], [[0.0, 0.0, 1.0, 0.0], [0.0, 2.0, 0.0, 0.0]],
                  known=[(GRADIENT_TO_EVERY_STEP, [[1.0, 1.0, 1.0, 1.0], [2.0, 2.0, 2.0, 2.0]])])
 
 
+@pytest.mark.function("architectures.many_to_one_forward")
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 def test_many_to_one_ignores_what_follows_the_last_real_token(cell):
     params = random_params(A.classifier_shapes(cell, 6, 3, 4, 2), seed=0)
@@ -59,6 +62,7 @@ def test_many_to_one_ignores_what_follows_the_last_real_token(cell):
     assert_allclose(logits, logits_other)
 
 
+@pytest.mark.function("architectures.many_to_one_loss")
 @pytest.mark.parametrize("cell", ["rnn", "gru"])
 def test_many_to_one_loss_gradients(cell):
     params = random_params(A.classifier_shapes(cell, 5, 2, 3, 2), seed=1)
@@ -68,6 +72,7 @@ def test_many_to_one_loss_gradients(cell):
                             (EMBEDDING_GRADIENT_DROPPED, zero("W_embed"))])
 
 
+@pytest.mark.function("architectures.tagger_loss")
 def test_tagger_loss_ignores_tags_on_padding():
     params = random_params(A.classifier_shapes("rnn", 5, 2, 3, 4), seed=2)
     ids, mask = np.array([[3, 4, 0]]), np.array([[True, True, False]])
@@ -81,11 +86,13 @@ def test_tagger_loss_ignores_tags_on_padding():
     assert_gradients(lambda: A.tagger_loss(ids, np.array([[1, 2, 0]]), mask, params), params)
 
 
+@pytest.mark.function("architectures.decoder_inputs")
 def test_decoder_inputs_shift_the_target_behind_start():
     assert_close(A.decoder_inputs(np.array([[7, 8, 9]])), [[START, 7, 8]],
                  known=[(DECODER_FED_THE_ANSWER, [[7, 8, 9]])])
 
 
+@pytest.mark.function("architectures.seq2seq_forward")
 def test_seq2seq_step_t_does_not_see_later_decoder_inputs():
     params = random_params(A.seq2seq_shapes("gru", 6, 7, 3, 4), seed=3)
     src, src_lengths = np.array([[3, 4, 5, 0]]), np.array([3])
@@ -95,6 +102,7 @@ def test_seq2seq_step_t_does_not_see_later_decoder_inputs():
     assert_allclose(logits[:, :2], changed[:, :2])
 
 
+@pytest.mark.function("architectures.greedy_decode")
 def test_greedy_decode_agrees_with_the_forward_pass_fed_its_own_words():
     params = random_params(A.seq2seq_shapes("rnn", 6, 7, 3, 4), seed=4)
     src, src_lengths = np.array([[3, 4, 5], [5, 0, 0]]), np.array([3, 1])
@@ -104,6 +112,7 @@ def test_greedy_decode_agrees_with_the_forward_pass_fed_its_own_words():
     assert np.array_equal(np.argmax(logits, axis=-1), words)
 
 
+@pytest.mark.function("architectures.seq2seq_loss")
 def test_seq2seq_loss_scores_the_decoder_fed_the_true_words():
     params = random_params(A.seq2seq_shapes("rnn", 5, 6, 2, 3), seed=5)
     src, src_lengths, tgt = np.array([[3, 4, 0], [4, 4, 3]]), np.array([2, 3]), np.array([[3, 2, 0], [5, 4, 2]])
@@ -118,6 +127,7 @@ def test_seq2seq_loss_scores_the_decoder_fed_the_true_words():
                         (NO_TEACHER_FORCING, cross_entropy(A.decoder_inputs(own_words), tgt != PAD))])
 
 
+@pytest.mark.function("architectures.seq2seq_loss")
 def test_seq2seq_loss_gradients():
     params = random_params(A.seq2seq_shapes("rnn", 5, 6, 2, 3), seed=5)
     src, src_lengths, tgt = np.array([[3, 4, 0], [4, 4, 3]]), np.array([2, 3]), np.array([[3, 2, 0], [5, 4, 2]])
@@ -130,10 +140,12 @@ def test_seq2seq_loss_gradients():
     (7, 4, 1, "same", (1, 2), [(SAME_EXTRA_STEP_ON_THE_LEFT, (2, 1))]),
     (9, 3, 2, "same", (1, 1), []),
     (6, 3, 1, "causal", (2, 0), [(CAUSAL_ONE_STEP_SHORT, (1, 0))])])
+@pytest.mark.function("architectures.conv1d_padding")
 def test_conv1d_padding_as_keras(T, K, stride, padding, expected, known):
     assert_close(tuple(A.conv1d_padding(T, K, stride, padding)), expected, known=known)
 
 
+@pytest.mark.function("architectures.conv1d_forward")
 def test_conv1d_forward_by_hand():
     # One channel, one filter, kernel taps [1, 0] and bias 0.5: out[t] = x[t] + 0.5.
     x = np.array([[[1.0], [2.0], [3.0]]])
@@ -143,6 +155,7 @@ def test_conv1d_forward_by_hand():
 
 @pytest.mark.parametrize("stride, padding, T_out", [(1, "valid", 5), (2, "valid", 3), (1, "same", 7),
                                                     (2, "same", 4), (1, "causal", 7)])
+@pytest.mark.function("architectures.conv1d_backward")
 def test_conv1d_output_lengths_and_gradients(stride, padding, T_out):
     rng = np.random.default_rng(6)
     x, params = rng.normal(size=(2, 7, 2)), {"W": rng.normal(size=(3, 2, 4)), "b": rng.normal(size=4)}
@@ -157,6 +170,7 @@ def test_conv1d_output_lengths_and_gradients(stride, padding, T_out):
     assert_gradients(loss_and_grads, params)
 
 
+@pytest.mark.function("architectures.conv1d_forward")
 def test_conv1d_causal_output_sees_only_the_past():
     rng = np.random.default_rng(7)
     x, W, b = rng.normal(size=(1, 6, 2)), rng.normal(size=(3, 2, 2)), np.zeros(2)
@@ -167,6 +181,7 @@ def test_conv1d_causal_output_sees_only_the_past():
     assert_allclose(out[:, :4], out_later[:, :4])
 
 
+@pytest.mark.function("architectures.cnn_classifier_loss")
 def test_cnn_classifier_loss_gradients():
     params = random_params(A.cnn_shapes(6, 2, 3, 3, 2), seed=8)
     ids, y = np.array([[3, 4, 5, 1, 2], [2, 2, 4, 5, 0]]), np.array([1, 0])

@@ -1,0 +1,121 @@
+"""A question's grader.check runs the public tests of the functions it covers: all of them, and
+nothing of a later question. So it fails on the stubs, and passes as soon as its question and
+the ones before it are done.
+
+The tests of the release's public tests (tests/conftest.py says how they are organised):
+- every public test names one graded function, of the session whose folder holds it, and every
+  question has public tests;
+- for every session and every k, with the functions of the earlier sessions and of questions
+  1..k written (the reference's) and the rest stubs, check k passes and check k+1 fails.
+"""
+import json
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from rnnlab_grader.course import sessions
+from rnnlab_grader.paths import SOLUTIONS, STUDENT
+from rnnlab_grader.release.build import split_solutions
+
+COURSE = sessions()
+
+COLLECT = """
+import json, sys, pytest
+class Collect:
+    def pytest_collection_modifyitems(self, items):
+        found = [[item.nodeid, [m.args for m in item.iter_markers("function")]] for item in items]
+        open(sys.argv[1], "w").write(json.dumps(found))
+sys.exit(pytest.main(["--collect-only", "-p", "no:cacheprovider", "-m", ""], plugins=[Collect()]))
+"""
+
+# Run questions' checks as grader.check does: otter's test file, from the student's folder
+# (importing otter takes seconds: once for a list of (folder, question)). Prints [[passed, output]].
+RUN_CHECKS = """
+import contextlib, io, json, os, sys
+from otter.test_files.exception_test import ExceptionTestFile
+results = []
+for folder, question in json.loads(sys.argv[1]):
+    os.chdir(folder)
+    check, printed = ExceptionTestFile.from_file(f"tests/{question}.py"), io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        check.run({})
+    results.append([check.passed_all, printed.getvalue() + check.summary()])
+print(json.dumps(results))
+"""
+
+
+@pytest.fixture(scope="module")
+def public_tests(tmp_path_factory):
+    """[(node id, [function marker arguments])] of every public test of the release."""
+    found = tmp_path_factory.mktemp("collected") / "tests.json"
+    run = subprocess.run([sys.executable, "-c", COLLECT, found], cwd=STUDENT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return json.loads(found.read_text())
+
+
+def test_every_public_test_checks_one_graded_function_of_its_session(public_tests):
+    session_of = {function: s["number"] for s in COURSE for function in s["groups"]}
+    wrong = []
+    for node, marks in public_tests:
+        if len(marks) != 1 or len(marks[0]) != 1:
+            wrong.append(f"{node}: marks {marks}, not one @pytest.mark.function(name)")
+        elif marks[0][0] not in session_of:
+            wrong.append(f"{node}: {marks[0][0]} is no question's function")
+        elif not node.startswith(f"tests/session{session_of[marks[0][0]]}/"):
+            wrong.append(f"{node}: {marks[0][0]} is graded in Session {session_of[marks[0][0]]}")
+    assert len(public_tests) > 100 and wrong == []
+
+
+def test_every_question_has_public_tests(public_tests):
+    tested = {marks[0][0] for _, marks in public_tests if marks}
+    untested = [question for s in COURSE for question, functions in s["questions"].items()
+                if not tested & set(functions)]
+    assert untested == []
+
+
+def partly_done(target, done):
+    """A student folder at `target`: the release's tests, and a package whose functions named in
+    `done` ("module.function") are the reference's and the others stubs."""
+    shutil.copytree(STUDENT / "tests", target / "tests")
+    shutil.copy(STUDENT / "pytest.ini", target)
+    (target / "rnnlab").mkdir()
+    for source in (SOLUTIONS / "rnnlab").glob("*.py"):
+        keep = {name.split(".")[1] for name in done if name.split(".")[0] == source.stem}
+        (target / "rnnlab" / source.name).write_text(split_solutions(source.read_text(), keep)[0])
+    return target
+
+
+def run_checks(runs):
+    """[(passed, output)] of each (folder, question)'s check, in two processes."""
+    halves = [runs[::2], runs[1::2]]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        done = list(pool.map(lambda half: subprocess.run(
+            [sys.executable, "-c", RUN_CHECKS, json.dumps([[str(f), q] for f, q in half])],
+            capture_output=True, text=True), halves))
+    for run in done:
+        assert run.returncode == 0, run.stderr[-3000:]
+    results = [json.loads(run.stdout) for run in done]
+    return [results[i % 2][i // 2] for i in range(len(runs))]
+
+
+@pytest.mark.parametrize("session", COURSE, ids=lambda s: s["notebook"])
+def test_check_k_passes_and_check_k_plus_1_fails_with_questions_1_to_k_done(session, tmp_path):
+    earlier = [f for s in COURSE if s["number"] < session["number"] for f in s["groups"]]
+    questions = list(session["questions"])
+    runs, must_pass = [], []  # (folder, question), and whether its check must pass
+    for k in range(len(questions) + 1):
+        done = earlier + [f for q in questions[:k] for f in session["questions"][q]]
+        folder = partly_done(tmp_path / f"done_{k}", done)
+        if k > 0:
+            runs.append((folder, questions[k - 1]))
+            must_pass.append(True)
+        if k < len(questions):
+            runs.append((folder, questions[k]))
+            must_pass.append(False)
+    wrong = [f"{folder.name}: check {question} {'failed' if must else 'passed'}:\n{output[-1500:]}"
+             for (folder, question), must, (passed, output) in zip(runs, must_pass, run_checks(runs))
+             if passed != must]
+    assert wrong == [], "\n\n".join(wrong)
