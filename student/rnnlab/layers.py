@@ -6,6 +6,10 @@ V (or C) for output classes.
 
 A forward function returns `(out, cache)`; its backward function takes the
 upstream gradient and that cache. What goes into a cache is up to you.
+
+Rules for every function here, which the tests and the graders check: leave the inputs as they
+were (work on copies or new arrays, never `x += ...` on an argument), and give float64 results
+for float64 inputs (for float32 ones, either).
 """
 import numpy as np
 
@@ -21,8 +25,10 @@ def sigmoid(a):
     Returns:
         array of the same shape and dtype as `a`, every value in [0, 1].
 
-    Hint: `exp(-a)` overflows for large negative `a`; `np.logaddexp(0, -a)`
-    is `log(1 + exp(-a))` computed safely.
+    It must give the right values for large |a| too (the tests try a = -1000 and 1000):
+    `exp(a) / (1 + exp(a))` gives inf / inf = NaN there. `1 / (1 + exp(-a))` is right, with an
+    overflow warning; `np.exp(-np.logaddexp(0, -a))` (logaddexp(0, -a) is log(1 + exp(-a))
+    computed safely) is right without one.
     """
     # TODO: implement sigmoid (see the docstring).
     raise NotImplementedError("sigmoid")

