@@ -2,6 +2,9 @@
 least one case where the reference's result changes beyond the tolerance when that argument is
 dropped (set to its default) or perturbed. Else a student's function that ignores the argument
 scores full marks (a `generate` that never passed `top_k` on did, until a case at temperature 1.0).
+The same for a backward and the arguments of its forward, which reach it through the cache: at
+least one gradient case where the reference's gradients change with that argument (else a backward
+that ignores a merge mode, the lengths or c0 keeps full marks).
 
 An argument may be exempt only with its reason written down here.
 """
@@ -24,6 +27,13 @@ import tables  # noqa: E402
 OPTIONS = {"cell": ("rnn", "lstm", "gru"), "merge_mode": ("concat", "sum", "mul", "ave"),
            "padding": ("valid", "same", "causal")}
 EXEMPT = {}  # (function, argument) -> why no case can show it
+AFFINE = "an affine map's gradients do not depend on its bias"
+EXEMPT_IN_GRADIENTS = {  # (backward function, argument of its forward) -> why its gradients cannot depend on it
+    ("layers.affine_backward", "b"): AFFINE,
+    ("layers.temporal_affine_backward", "b"): AFFINE,
+    ("architectures.conv1d_backward", "b"): AFFINE + " (a convolution is one)",
+    ("layers.embedding_backward", "W"): "dW adds up dout at the rows of the ids: the embedding's values do not enter",
+}
 
 
 def variants(name, value, default, rng):
@@ -108,9 +118,53 @@ def sensitivity():
     return shown
 
 
+def gradient_sensitivity():
+    """(backward function, argument of its forward) -> the gradient cases and changes that show the
+    backward's gradients depend on that argument (through the cache): else a backward that ignores
+    what its forward was given (a merge mode, the lengths, a stride) keeps full marks."""
+    shown = {}
+    for case in [c for c in tables.GRADIENTS if c.forward]:  # a loss' own arguments are VALUES' to show
+        forward, backward = reference.function(case.forward), reference.function(case.function)
+        forward_sig = checks.signature(case.forward)
+        args = case.inputs()
+        upstream = checks._upstream(case, forward_sig, forward(*checks._for_reference(copy.deepcopy(args))))
+
+        def gradients(forward_args):
+            outputs = dict(zip(forward_sig.returns, forward(*checks._for_reference(forward_args))))
+            return backward(*copy.deepcopy(upstream), outputs[forward_sig.opaque[0]])
+        expected = gradients(copy.deepcopy(args))
+        rng = np.random.default_rng(0)
+        for index, parameter in enumerate(inspect.signature(forward).parameters.values()):
+            evidence = shown.setdefault((case.function, parameter.name), [])
+            for how, value in variants(parameter.name, args[index], parameter.default, rng) if index < len(args) else ():
+                changed = list(copy.deepcopy(args))
+                changed[index] = value
+                try:
+                    checks.compare("gradients", gradients(changed), expected, checks.TOLERANCE[case.dtype])
+                except checks.GradingFailure:
+                    evidence.append(f"{case.label}: {how}")
+                except Exception:  # noqa: BLE001 (the reference refused the changed arguments)
+                    pass
+    for function, argument in [key for key in shown if key[1] == "cell"]:
+        if len(used := cells_graded(function)) > 1:
+            shown[function, argument].append(f"cases with cells {sorted(used)}")
+    return shown
+
+
 @pytest.fixture(scope="module")
 def shown():
     return sensitivity()
+
+
+@pytest.fixture(scope="module")
+def shown_in_gradients():
+    return gradient_sensitivity()
+
+
+def test_every_argument_of_a_forward_matters_to_its_backward_in_some_gradient_case(shown_in_gradients):
+    missing = sorted(key for key, evidence in shown_in_gradients.items()
+                     if not evidence and key not in EXEMPT_IN_GRADIENTS)
+    assert missing == [], "no gradient case shows these matter: add one, or exempt it with the reason"
 
 
 def test_every_argument_of_every_graded_function_matters_in_some_case(shown):

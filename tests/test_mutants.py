@@ -65,8 +65,10 @@ def resolved(args):
 
 
 def observe(package, case):
-    """What a case sees of a package: the outputs (not caches) and the inputs after the call."""
+    """What a case sees of a package: the outputs (not caches) and the inputs after the call (a
+    backward's upstream gradients among them)."""
     args = copy.deepcopy(resolved(case.inputs()))
+    upstream = []
     try:
         if case.forward:  # a backward: fed its own forward's cache and a fixed upstream gradient
             forward, backward = function(package, case.forward), function(package, case.function)
@@ -82,7 +84,7 @@ def observe(package, case):
         outputs = [v for r, v in zip(returns, seen) if r not in signature(case.function).opaque]
     except Exception as error:  # a mutant may crash where the reference does not
         return f"raised {type(error).__name__}"
-    return outputs, [a for a in args if not callable(a)]
+    return outputs, [a for a in args if not callable(a)] + upstream
 
 
 def leaves(value):

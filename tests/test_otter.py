@@ -198,7 +198,7 @@ def test_otter_run_gives_rnnlab_scores(built, tmp_path):
         assert scores[name] == expected, name
     assert all(score == most > 0 for score, most in scores["reference"].values())
     assert all(score == 0 for score, _ in scores["stubs"].values())
-    # Out of this notebook's points: a Session 1 student reads 58 / 58, not 58 / 370.
+    # Out of this notebook's points: a Session 1 student reads 60 / 60, not 60 / 392.
     total = sum(most for _, most in scores["reference"].values())
     output = json.loads((tmp_path / "out" / "reference" / "results.json").read_text())["output"]
     assert f"{total:g} / {total:g} points" in output and total < sum(t["points"] for t in engine.catalogue())

@@ -276,6 +276,7 @@ VALUES = [
     Case("layers.softmax_cross_entropy", cross_entropy(500.0), dims("N=3 C=6"), note="large logits"),
     Case("layers.temporal_softmax_cross_entropy", temporal_cross_entropy(True), dims("N=3 T=5 V=4"), note="masked"),
     Case("layers.temporal_softmax_cross_entropy", temporal_cross_entropy(False), dims("N=2 T=3 V=6"), note="mask=None"),
+    Case("layers.temporal_softmax_cross_entropy", temporal_cross_entropy(True), dims("N=3 T=1 V=4"), note="T=1 masked"),
     Case("rnn.rnn_step_forward", rnn_step, dims("N=3 D=4 H=5")),
     Case("rnn.rnn_step_forward", rnn_step, dims("N=1 D=6 H=2")),
     Case("rnn.rnn_step_forward", rnn_step, dims("N=4 D=3 H=3"), "float32"),
@@ -322,12 +323,14 @@ VALUES = [
                              ("lstm", "N=4 T=6 V=9 D=3 H=4 C=3", "float64"),
                              ("gru", "N=2 T=4 V=6 D=2 H=3 C=4", "float64"),
                              ("lstm", "N=3 T=5 V=8 D=4 H=3 C=2", "float32")]],
+    Case("architectures.many_to_one_forward", many_to_one("gru"), dims("N=2 T=1 V=5 D=2 H=3 C=2"), note="gru T=1"),
     *[Case("architectures.many_to_one_loss", many_to_one(cell, labels=True), dims(d), note=cell)
       for cell, d in [("rnn", "N=3 T=5 V=7 D=4 H=3 C=2"), ("gru", "N=4 T=4 V=6 D=3 H=3 C=3")]],
     *[Case("architectures.tagger_forward", tagger(cell), dims(d), dtype, note=cell)
       for cell, d, dtype in [("rnn", "N=3 T=5 V=7 D=4 H=3 K=4", "float64"),
                              ("gru", "N=2 T=6 V=5 D=3 H=4 K=3", "float64"),
                              ("lstm", "N=3 T=4 V=6 D=2 H=3 K=5", "float32")]],
+    Case("architectures.tagger_forward", tagger("lstm"), dims("N=2 T=1 V=5 D=2 H=3 K=3"), note="lstm T=1"),
     *[Case("architectures.tagger_loss", tagger(cell, labels=True), dims(d), note=cell)
       for cell, d in [("rnn", "N=3 T=5 V=7 D=4 H=3 K=4"), ("lstm", "N=4 T=6 V=5 D=3 H=2 K=3")]],
     Case("architectures.decoder_inputs", decoder_inputs, dims("N=3 T=5 V=9")),
@@ -337,6 +340,9 @@ VALUES = [
                              ("lstm", "N=4 S=4 T=6 V=6 W=8 D=2 H=3", "float64"),
                              ("gru", "N=3 S=6 T=3 V=8 W=5 D=3 H=2", "float64"),
                              ("gru", "N=2 S=4 T=5 V=6 W=7 D=3 H=3", "float32")]],
+    Case("architectures.seq2seq_forward", seq2seq("lstm"), dims("N=2 S=1 T=1 V=5 W=6 D=2 H=3"), note="lstm S=1 T=1"),
+    Case("architectures.seq2seq_forward", seq2seq("gru"), dims("N=3 S=2 T=3 V=5 W=6 D=2 H=3"),
+         note="gru, sources of length 1 and 2"),
     *[Case("architectures.seq2seq_loss", seq2seq(cell, "tgt"), dims(d), note=cell)
       for cell, d in [("rnn", "N=3 S=5 T=4 V=7 W=6 D=3 H=4"), ("lstm", "N=4 S=4 T=6 V=6 W=8 D=2 H=3")]],
     *[Case("architectures.greedy_decode", seq2seq(cell, "max_len"), dims(d), note=cell)
@@ -353,10 +359,13 @@ VALUES = [
                                         (2, "same", "N=2 T=9 D=2 K=3 F=4", "float64"),
                                         (1, "causal", "N=1 T=5 D=4 K=3 F=2", "float64"),
                                         (1, "same", "N=2 T=7 D=3 K=3 F=5", "float32")]],
+    *[Case("architectures.conv1d_forward", conv(1, padding), dims("N=2 T=1 D=2 K=3 F=2"), note=f"T=1 {padding}")
+      for padding in ("same", "causal")],
     *[Case("architectures.cnn_classifier_forward", cnn(stride, padding), dims(d), dtype, note=f"stride={stride} {padding}")
       for stride, padding, d, dtype in [(1, "valid", "N=3 T=7 V=6 D=3 K=3 F=4 C=2", "float64"),
                                         (2, "same", "N=4 T=8 V=5 D=2 K=4 F=3 C=3", "float64"),
                                         (1, "causal", "N=2 T=6 V=7 D=3 K=2 F=5 C=2", "float32")]],
+    Case("architectures.cnn_classifier_forward", cnn(1, "same"), dims("N=2 T=1 V=5 D=2 K=3 F=3 C=2"), note="T=1 same"),
     *[Case("architectures.cnn_classifier_loss", cnn(stride, padding, labels=True), dims(d), note=f"stride={stride} {padding}")
       for stride, padding, d in [(1, "valid", "N=3 T=7 V=6 D=3 K=3 F=4 C=2"),
                                  (2, "same", "N=4 T=9 V=5 D=2 K=3 F=3 C=3")]],
@@ -366,6 +375,7 @@ VALUES = [
     *[Case("architectures.char_lm_forward", char_lm(cell, cond), dims(d), note=f"{cell}{' conditioned' if cond else ''}")
       for cell, cond, d in [("rnn", False, "N=3 T=5 V=7 D=3 H=4"), ("lstm", True, "N=2 T=4 V=6 D=2 H=3 Z=2"),
                             ("gru", True, "N=3 T=3 V=5 D=3 H=2 Z=3")]],
+    Case("architectures.char_lm_forward", char_lm("lstm"), dims("N=2 T=1 V=5 D=2 H=3"), note="lstm T=1"),
     *[Case("architectures.char_lm_loss", char_lm(cell, cond), dims(d), note=f"{cell}{' conditioned' if cond else ''}")
       for cell, cond, d in [("rnn", False, "N=3 T=6 V=7 D=3 H=4"), ("gru", True, "N=2 T=5 V=6 D=2 H=3 Z=2")]],
     *[Case("architectures.next_token_probs", token_probs(temperature, top_k), dims("N=4 V=7"),
@@ -383,6 +393,8 @@ VALUES = [
           ("gru", 0.5, 3, False, 1, "N=3 T=4 P=1 L=8 V=7 D=3 H=8"),
           ("gru", 1.0, 3, False, 1, "N=3 T=4 P=1 L=8 V=7 D=3 H=8"),  # top_k changes the tokens here
           ("lstm", 1.5, None, True, 2, "N=3 T=4 P=2 L=8 V=6 D=4 H=8 Z=2")]],
+    Case("architectures.generate", generation("gru", 0), dims("N=6 T=4 P=1 L=1 V=7 D=3 H=8"),
+         note="gru temperature=0 length=1"),
     *[Case("timeseries.make_windows", windows(horizon), dims(d), note=f"horizon={horizon}")
       for horizon, d in [(1, "T=12 F=1 W=4"), (3, "T=15 F=2 W=5"), (2, "T=7 F=1 W=5")]],
     *[Case("timeseries.chronological_split", split(fraction), dims(d), note=f"train_fraction={fraction}")
@@ -424,14 +436,18 @@ GRADIENTS = [
          forward="rnn.rnn_forward", wrt=(0, 1, 2, 3, 4)),
     Case("rnn.rnn_backward", rnn, dims("N=1 T=6 D=2 H=3"), points=3,
          forward="rnn.rnn_forward", wrt=(0, 1, 2, 3, 4)),
+    Case("rnn.rnn_backward", rnn, dims("N=2 T=1 D=3 H=2"), forward="rnn.rnn_forward", wrt=(0, 1, 2, 3, 4),
+         note="T=1"),
     Case("lstm.lstm_step_backward", lstm_step, dims("N=3 D=4 H=3"), points=2,
          forward="lstm.lstm_step_forward", wrt=(0, 1, 2, 3, 4, 5)),
     Case("lstm.lstm_step_backward", lstm_step, dims("N=1 D=2 H=2"), points=2,
          forward="lstm.lstm_step_forward", wrt=(0, 1, 2, 3, 4, 5)),
     Case("lstm.lstm_backward", lstm(False), dims("N=2 T=4 D=3 H=3"), points=3,
          forward="lstm.lstm_forward", wrt=(0, 1, 2, 3, 4)),
-    Case("lstm.lstm_backward", lstm(False), dims("N=1 T=5 D=2 H=2"), points=3,
-         forward="lstm.lstm_forward", wrt=(0, 1, 2, 3, 4)),
+    Case("lstm.lstm_backward", lstm(True), dims("N=1 T=5 D=2 H=2"), points=3,
+         forward="lstm.lstm_forward", wrt=(0, 1, 2, 3, 4), note="with c0"),
+    Case("lstm.lstm_backward", lstm(True), dims("N=2 T=1 D=2 H=3"), forward="lstm.lstm_forward",
+         wrt=(0, 1, 2, 3, 4), note="T=1 with c0"),
     Case("gru.gru_step_backward", gru_step, dims("N=3 D=4 H=3"), points=2,
          forward="gru.gru_step_forward", wrt=(0, 1, 2, 3, 4)),
     Case("gru.gru_step_backward", gru_step, dims("N=1 D=2 H=2"), points=2,
@@ -440,15 +456,21 @@ GRADIENTS = [
          forward="gru.gru_forward", wrt=(0, 1, 2, 3, 4)),
     Case("gru.gru_backward", gru, dims("N=1 T=5 D=2 H=2"), points=3,
          forward="gru.gru_forward", wrt=(0, 1, 2, 3, 4)),
+    Case("gru.gru_backward", gru, dims("N=2 T=1 D=3 H=2"), forward="gru.gru_forward", wrt=(0, 1, 2, 3, 4),
+         note="T=1"),
     *[Case("bidirectional.bidirectional_backward", bidirectional(cell, mode), dims(d), points=2,
            forward="bidirectional.bidirectional_forward", wrt=(0, 1, 2, 3, 4), note=f"{cell} {mode}")
       for cell, mode, d in [("rnn", "concat", "N=2 T=4 D=2 H=3"), ("lstm", "mul", "N=2 T=3 D=2 H=2"),
                             ("gru", "sum", "N=1 T=4 D=3 H=2"), ("rnn", "ave", "N=2 T=3 D=2 H=2")]],
+    Case("bidirectional.bidirectional_backward", bidirectional("gru", "concat"), dims("N=2 T=1 D=2 H=2"),
+         forward="bidirectional.bidirectional_forward", wrt=(0, 1, 2, 3, 4), note="gru concat T=1"),
     # Session 3: every model's gradient with respect to all its parameters
     *[Case("architectures.many_to_one_backward", many_to_one(cell), dims(d), points=2,
            forward="architectures.many_to_one_forward", wrt=(2,), note=cell)
       for cell, d in [("rnn", "N=3 T=5 V=6 D=3 H=3 C=2"), ("lstm", "N=2 T=4 V=5 D=2 H=2 C=3"),
                       ("gru", "N=3 T=4 V=5 D=3 H=2 C=2")]],
+    Case("architectures.many_to_one_backward", many_to_one("lstm"), dims("N=2 T=1 V=5 D=2 H=2 C=2"),
+         forward="architectures.many_to_one_forward", wrt=(2,), note="lstm T=1"),
     Case("architectures.many_to_one_loss", many_to_one("lstm", labels=True), dims("N=3 T=4 V=5 D=2 H=3 C=3"),
          points=2, wrt=(3,), loss="loss", note="lstm"),
     *[Case("architectures.tagger_backward", tagger(cell), dims(d), points=2,
@@ -459,12 +481,16 @@ GRADIENTS = [
     *[Case("architectures.seq2seq_backward", seq2seq(cell), dims(d), points=3,
            forward="architectures.seq2seq_forward", wrt=(3,), note=cell)
       for cell, d in [("rnn", "N=3 S=4 T=3 V=6 W=5 D=2 H=3"), ("lstm", "N=2 S=5 T=4 V=5 W=6 D=2 H=2")]],
+    Case("architectures.seq2seq_backward", seq2seq("gru"), dims("N=3 S=2 T=1 V=5 W=4 D=2 H=2"),
+         forward="architectures.seq2seq_forward", wrt=(3,), note="gru T=1, sources of length 1 and 2"),
     Case("architectures.seq2seq_loss", seq2seq("gru", "tgt"), dims("N=3 S=4 T=4 V=6 W=5 D=2 H=2"),
          points=2, wrt=(3,), loss="loss", note="gru"),
     *[Case("architectures.conv1d_backward", conv(stride, padding), dims(d), points=2,
            forward="architectures.conv1d_forward", wrt=(0, 1, 2), note=f"stride={stride} {padding}")
       for stride, padding, d in [(1, "valid", "N=2 T=6 D=3 K=3 F=2"), (2, "same", "N=2 T=7 D=2 K=4 F=3"),
                                  (1, "causal", "N=1 T=5 D=2 K=2 F=3")]],
+    Case("architectures.conv1d_backward", conv(1, "same"), dims("N=2 T=1 D=2 K=3 F=2"),
+         forward="architectures.conv1d_forward", wrt=(0, 1, 2), note="T=1 same"),
     *[Case("architectures.cnn_classifier_backward", cnn(stride, padding), dims(d), points=2,
            forward="architectures.cnn_classifier_forward", wrt=(1,), note=f"stride={stride} {padding}")
       for stride, padding, d in [(1, "valid", "N=3 T=7 V=6 D=3 K=3 F=4 C=2"),
@@ -477,6 +503,8 @@ GRADIENTS = [
     *[Case("architectures.char_lm_backward", char_lm(cell, cond), dims(d), points=2,
            forward="architectures.char_lm_forward", wrt=(1,), note=f"{cell}{' conditioned' if cond else ''}")
       for cell, cond, d in [("rnn", False, "N=2 T=4 V=5 D=2 H=3"), ("gru", True, "N=3 T=3 V=4 D=2 H=2 Z=2")]],
+    Case("architectures.char_lm_backward", char_lm("lstm"), dims("N=2 T=1 V=4 D=2 H=2"),
+         forward="architectures.char_lm_forward", wrt=(1,), note="lstm T=1"),
     Case("architectures.char_lm_loss", char_lm("lstm", True), dims("N=2 T=4 V=5 D=2 H=2 Z=2"), points=2,
          wrt=(1,), loss="loss", note="lstm conditioned"),
     *[Case("timeseries.forecaster_backward", forecaster(cell), dims(d), points=2,

@@ -3,7 +3,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "bidirectional_backward"
-points = 9
+points = 10
 
 @test_case(points=None, hidden=False)
 def test_bidirectional_backward():

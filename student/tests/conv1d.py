@@ -3,7 +3,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "conv1d"
-points = 32
+points = 35
 
 @test_case(points=None, hidden=False)
 def test_conv1d():

@@ -3,7 +3,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "lstm_backward"
-points = 11
+points = 12
 
 @test_case(points=None, hidden=False)
 def test_lstm_backward():

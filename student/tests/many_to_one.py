@@ -3,7 +3,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "many_to_one"
-points = 18
+points = 20
 
 @test_case(points=None, hidden=False)
 def test_many_to_one():

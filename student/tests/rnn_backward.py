@@ -3,7 +3,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "rnn_backward"
-points = 7
+points = 8
 
 @test_case(points=None, hidden=False)
 def test_rnn_backward():

@@ -3,7 +3,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "seq2seq"
-points = 24
+points = 27
 
 @test_case(points=None, hidden=False)
 def test_seq2seq():

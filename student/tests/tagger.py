@@ -3,7 +3,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "tagger"
-points = 15
+points = 16
 
 @test_case(points=None, hidden=False)
 def test_tagger():
