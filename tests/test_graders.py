@@ -78,4 +78,12 @@ def test_feedback_by_kind_of_result():
     got = {"Wx": np.ones(2), "Wh": np.full(2, 2.0), "b": np.zeros(2)}
     message = failure_of("dparams", got, {"Wx": np.ones(2), "Wh": np.ones(2), "b": np.zeros(2)}, 1e-6)
     assert message.startswith("dparams['Wh']: worst relative error 1.0e+00") and message.endswith("(right: 'Wx', 'b')")
+    # An embedding's gradient: the token id of the wrong row, and the time steps that read it.
+    expected = {"W_embed": np.arange(12.0).reshape(6, 2), "Wx": np.ones((2, 3))}
+    got = {"W_embed": expected["W_embed"] + np.eye(6, 2, -4) * 3.0, "Wx": np.ones((2, 3))}  # row 4 wrong
+    try:
+        checks.compare("dparams", got, expected, 1e-9)
+    except checks.GradingFailure as failure:
+        message = str(checks._with_steps(failure, ("ids", "lengths"), (np.array([[1, 4, 2], [4, 0, 0]]), None)))
+    assert message.endswith("largest at v=4, d=0 (right: 'Wx') (id 4 is read at n=0, t=1; n=1, t=0)")
     checks.compare("count", 12.0, np.int64(12), 0)  # an integer as a float is still that integer

@@ -9,6 +9,7 @@ Relative error, everywhere: max|got - expected| / max|expected| (the worst devia
 measured against the size of the values), so that it does not explode on entries near 0.
 """
 import copy
+import re
 import sys
 import zlib
 from dataclasses import dataclass
@@ -206,7 +207,7 @@ def compare(name, got, expected, tol, axes="", context="", gates=""):
         wrong = {}
         for key in expected:
             try:
-                compare(f"{name}[{key!r}]", got[key], expected[key], tol, axes, "", gates)
+                compare(f"{name}[{key!r}]", got[key], expected[key], tol, _key_axes(key, axes), "", gates)
             except GradingFailure as failure:
                 wrong[key] = str(failure)
         if wrong:
@@ -296,6 +297,32 @@ def _call(student, qualname, args, context, **options):
         return student.call(qualname, *args, **options)
     except StudentError as error:
         raise GradingFailure(f"{context}{error}") from None
+
+
+# An embedding table's rows are token ids: name them so, and say where the ids are read (see
+# _with_steps), since a gradient that is wrong at one time step is wrong at the rows read there.
+EMBEDDING = re.compile(r"\['(W_embed(?:_enc)?)'\][^;]*? at v=(\d+)")
+IDS_OF = {"W_embed": ("ids",), "W_embed_enc": ("src",)}  # the argument whose ids an embedding reads
+
+
+def _key_axes(key, axes):
+    return "VD" if str(key).startswith("W_embed") else axes
+
+
+def _with_steps(failure, arg_names, args):
+    """`failure`, with the time steps that read the token id at which an embedding's gradient is
+    wrong, when the arguments hold those ids: "(id 5 is read at n=0, t=3; n=2, t=1)"."""
+    found = EMBEDDING.search(str(failure))
+    named = dict(zip(arg_names, args))
+    ids = next((named[a] for a in IDS_OF.get(found.group(1), ()) if a in named), None) if found else None
+    if ids is None or np.ndim(ids) != 2:
+        return failure
+    token = int(found.group(2))
+    steps = [f"n={n}, t={t}" for n, t in zip(*np.nonzero(np.asarray(ids) == token))]
+    if not steps:
+        return failure
+    shown = "; ".join(steps[:4]) + (f" and {len(steps) - 4} more" if len(steps) > 4 else "")
+    return GradingFailure(f"{failure} (id {token} is read at {shown})")
 
 
 def _compare_returns(sig, got, expected, tol, context):
@@ -389,7 +416,10 @@ def _check_values_right(case, args, got, context):
 
     def compare_with(function_of):
         expected = _as_tuple(function_of(case.function)(*_for_reference(copy.deepcopy(args))), len(sig.returns))
-        _compare_returns(sig, got, expected, tol, context)
+        try:
+            _compare_returns(sig, got, expected, tol, context)
+        except GradingFailure as failure:
+            raise _with_steps(failure, sig.args, args) from None
 
     try:
         compare_with(reference.function)
@@ -492,8 +522,11 @@ def _check_gradients_right(student, case, forward_args, got, upstream, own_outpu
 
     def compare_with(function_of):
         expected = _gradients(case, function_of, forward_args, upstream)
-        for name, g, e in zip(grad_names, got, expected):
-            compare(name, g, e, TOLERANCE[case.dtype], sig.axes.get(name, ""), context, sig.gates)
+        try:
+            for name, g, e in zip(grad_names, got, expected):
+                compare(name, g, e, TOLERANCE[case.dtype], sig.axes.get(name, ""), context, sig.gates)
+        except GradingFailure as failure:
+            raise _with_steps(failure, signature(case.forward or case.function).args, forward_args) from None
 
     try:
         compare_with(reference.function)
