@@ -7,18 +7,6 @@ import pytest
 pytestmark = pytest.mark.keras
 
 
-@pytest.fixture(scope="module")
-def keras():
-    # Imported here, not at collection, so that a plain `pytest` stays fast.
-    return pytest.importorskip("keras")
-
-
-@pytest.fixture(scope="module")
-def keras_models(keras):
-    from rnnlab import keras_models
-    return keras_models
-
-
 @pytest.mark.function("keras_models.recurrent_layer")
 def test_recurrent_layer_in_a_model(keras, keras_models):
     model = keras.Sequential([keras.Input(shape=(7, 3)),

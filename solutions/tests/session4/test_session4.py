@@ -399,14 +399,6 @@ def test_forecaster_loss_is_the_mean_squared_error():
 # Question 4: the Keras builders (they import TensorFlow; run with `pytest -m keras`)
 
 
-@pytest.fixture(scope="module")
-def keras_models():
-    # Imported here, not at collection, so that a plain `pytest` stays fast.
-    pytest.importorskip("keras")
-    from rnnlab import keras_models
-    return keras_models
-
-
 @pytest.mark.function("keras_models.build_char_model")
 @pytest.mark.keras
 def test_char_model_gives_logits_at_every_step(keras_models):
