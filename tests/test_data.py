@@ -329,3 +329,19 @@ def test_marker_positions_spread_over_the_allowed_range():
 def test_marker_order_rejects_impossible_settings(kwargs):
     with pytest.raises(ValueError):
         data.marker_order(10, 40, **kwargs)
+
+
+def test_sunspots_are_the_published_yearly_numbers():
+    # Checked against the copy statsmodels 0.15.0 distributes, once, when the numbers were typed in.
+    years, values = data.sunspots()
+    assert years.tolist() == list(range(1700, 2009)) and values.dtype == np.float64
+    assert years[np.argmax(values)] == 1957 and values.max() == 190.2
+    assert years[values == 0].tolist() == [1711, 1712, 1810]
+    assert round(float(values.sum()), 1) == 15373.4
+
+
+def test_every_data_set_has_a_card():
+    cards = (SOLUTIONS / "DATA.md").read_text()
+    for name in ("sentiment_corpus", "tagging_corpus", "translation_corpus", "marker_order", "character_text",
+                 "seasonal_series", "sunspots"):
+        assert f"`{name}`" in cards or f"`{name}," in cards, name
