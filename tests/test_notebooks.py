@@ -1,17 +1,17 @@
 """The master notebooks: every code cell reaches the student notebook, and questions are worth
 what their graders give.
 
-The master notebooks hold no solution code (students write theirs in rnnlab/), so the student
-notebook otter generates holds every code cell of its master but the questions' test cells,
-which become its grader.check cells. tests/test_otter.py runs each student notebook top to bottom
+The master notebooks hold no solution code (students write theirs in rnnlab/) and no test cells
+(the release writes each question's check from its functions), so the student notebook otter
+generates holds every code cell of its master. tests/test_otter.py runs each student notebook top to bottom
 with the reference package and its checks; running the masters as well would repeat that.
 """
 import re
 
 import nbformat
-import yaml
 import pytest
 
+from rnnlab_grader.course import config_of, questions_of
 from rnnlab_grader.grading import engine
 from rnnlab_grader.paths import ASSIGNMENTS, STUDENT
 
@@ -39,17 +39,12 @@ def question_points(notebook):
     return points
 
 
-def question_groups(notebook):
-    config = yaml.safe_load(notebook.cells[0].source.removeprefix("# ASSIGNMENT CONFIG"))
-    return next(iter(config["plugins"][0].values()))["questions"]
-
-
 @pytest.mark.parametrize("path", MASTERS, ids=lambda p: p.name)
 def test_each_question_is_worth_what_its_graders_give(path):
     notebook = nbformat.read(path, as_version=4)
     catalogue = engine.catalogue()
     expected = {question: sum(t["points"] for t in catalogue if t["group"] in groups)
-                for question, groups in question_groups(notebook).items()}
+                for question, groups in questions_of(config_of(notebook.cells)).items()}
     assert question_points(notebook) == expected
 
 
