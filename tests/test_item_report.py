@@ -1,11 +1,10 @@
 """`rnnlab report`: the item analysis of a graded folder, its HTML page and terminal summary."""
 import json
 import re
-import shutil
-import subprocess
 
 import pytest
 
+from browser import dump_dom, needs_chromium
 from rnnlab_grader import cli
 from rnnlab_grader.grading import engine, examples
 from rnnlab_grader.reports import analysis, gradebook, html_report
@@ -192,23 +191,15 @@ def test_the_page_escapes_what_submissions_wrote():
     assert "<script>x</script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 def loaded_plots(page_path, profile):
     """(plots rendered, plots on the page) as headless Chromium saw the page."""
-    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               f"--user-data-dir={profile}", "--dump-dom", page_path.as_uri()]
-    dom = subprocess.run(command, capture_output=True, text=True, timeout=60, check=True).stdout
+    dom = dump_dom(page_path, profile)
     loaded = re.search(r'data-plots-loaded="(\d+)"', dom)
     return (int(loaded.group(1)) if loaded else None), int(re.search(r'data-plots="(\d+)"', dom).group(1))
 
 
-@pytest.mark.skipif(CHROMIUM is None and shutil.which("apt-get") is None,
-                    reason="no Chromium, and no apt-get for bin/test to install it with")
+@needs_chromium
 def test_every_plot_renders_in_a_headless_browser(tmp_path):
-    assert CHROMIUM, "Chromium is missing: bin/test installs it (apt-get install chromium)"
     page = html_report.render(analysis.item_analysis(analysis.synthetic_results(10, seed=0)))
     (tmp_path / "report.html").write_text(page)
     loaded, plots = loaded_plots(tmp_path / "report.html", tmp_path / "profile")

@@ -25,6 +25,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from browser import dump_dom, needs_chromium
 from rnnlab_grader.grading import engine, examples
 from rnnlab_grader.otter_plugin import scores_by_question
 from rnnlab_grader.paths import SOLUTIONS
@@ -135,7 +136,6 @@ def test_on_the_stubs_every_cell_stops_at_a_todo_or_says_what_to_finish_first(ex
     assert not any("oneDNN" in text or "absl" in text for text in stderr), stderr
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # Appended to the page: once it has rendered, write the text a reader sees into the DOM.
 VISIBLE_TEXT = """<script>addEventListener("load", () => {
   const out = document.createElement("pre"); out.id = "visible-text"; out.textContent = document.body.innerText;
@@ -148,20 +148,15 @@ def visible_text(notebook, folder):
     from nbconvert import HTMLExporter
     page, _ = HTMLExporter().from_notebook_node(notebook)
     (folder / "notebook.html").write_text(page.replace("</body>", VISIBLE_TEXT + "</body>"))
-    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               f"--user-data-dir={folder / 'profile'}", "--dump-dom", (folder / "notebook.html").as_uri()]
-    dom = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True).stdout
+    dom = dump_dom(folder / "notebook.html", folder / "profile", timeout=120)
     return html.unescape(re.search(r'<pre id="visible-text">(.*?)</pre>', dom, re.DOTALL).group(1))
 
 
-@pytest.mark.skipif(CHROMIUM is None and shutil.which("apt-get") is None,
-                    reason="no Chromium, and no apt-get for bin/test to install it with")
+@needs_chromium
 def test_a_failing_check_shows_its_failing_test_and_the_named_mistake_first_in_plain_text(executed, tmp_path):
     """In Jupyter (whose kernel sets FORCE_COLOR): the check's report comes before otter's result,
     names the failing test and the mistake, and holds no colour codes; the checks of the functions
     the mistake does not touch pass."""
-    assert CHROMIUM, "Chromium is missing: bin/test installs it (apt-get install chromium)"
     mutant = next(m for m in examples.mutants() if m["name"] == "rnn_step_forward_wh_transposed")
     notebook, _ = executed("rnn_fundamentals", examples.write_mutant(tmp_path, mutant) / "rnnlab")
     outputs = "".join(check_outputs(notebook))

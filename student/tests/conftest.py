@@ -110,7 +110,8 @@ def graded_function_rules(request, monkeypatch):
 
 
 def arrays_in(value, path=""):
-    """(path, array) for every numpy array inside nested tuples, lists and dicts."""
+    """(path, array) for every numpy array inside nested tuples, lists and dicts: the arrays the
+    hidden graders compare before and after a call (their checks._arrays, which students cannot import)."""
     if isinstance(value, np.ndarray):
         yield path, value
     elif isinstance(value, (tuple, list)):
@@ -122,10 +123,12 @@ def arrays_in(value, path=""):
 
 
 def obeying_the_rules(name, function):
+    signature = inspect.signature(function)
+
     @functools.wraps(function)
     def checked(*args, **kwargs):
         __tracebackhide__ = True  # pytest: report a broken rule at the test's line
-        arguments = inspect.signature(function).bind(*args, **kwargs).arguments
+        arguments = signature.bind(*args, **kwargs).arguments
         before = {arg: [(path, array.copy()) for path, array in arrays_in(value)] for arg, value in arguments.items()}
         result = function(*args, **kwargs)
         if name in MUST_NOT_MODIFY:
