@@ -1,4 +1,4 @@
-"""The generated Session 3 data sets (solutions/rnnlab/data.py): shapes, conventions, and the
+"""The generated data sets of Sessions 2 and 3 (solutions/rnnlab/data.py): shapes, conventions, and the
 properties the notebook relies on (twins for bag-of-words, ambiguous tags, agreement in French,
 marker gaps). No TensorFlow; the whole file runs in well under two seconds."""
 import ast
@@ -303,6 +303,29 @@ def test_french_nouns_in_the_plural():
     assert "chevals" not in french and "gâteaus" not in french and "souriss" not in french
 
 
+# --- marked recall (Session 2) ---------------------------------------------------------------
+
+@pytest.mark.parametrize("lag", [0, 1, 16])
+def test_marked_recall_holds_the_token_and_the_marker_at_step_0_then_noise(lag):
+    inputs, targets = data.marked_recall(3000, lag, vocab_size=8, noise=0.5, seed=4, dtype=np.float32)
+    assert inputs.shape == (3000, lag + 1, 9) and inputs.dtype == np.float32 and targets.dtype == np.int64
+    np.testing.assert_array_equal(inputs[:, 0, :8], np.eye(8)[targets])
+    np.testing.assert_array_equal(inputs[:, :, 8], np.eye(lag + 1)[np.zeros(3000, int)])  # marker at step 0 only
+    assert np.bincount(targets, minlength=8).min() > 300  # every token is asked for
+    if lag:
+        noise = inputs[:, 1:, :8]
+        assert abs(noise.mean()) < 0.01 and abs(noise.std() - 0.5) < 0.01
+
+
+def test_marked_recall_seeds_and_bad_lag():
+    first, again, other = (data.marked_recall(100, 5, 4, seed=s) for s in (1, 1, 2))
+    assert all(np.array_equal(a, b) for a, b in zip(first, again))
+    assert not np.array_equal(first[0], other[0])
+    assert first[0].dtype == np.float64
+    with pytest.raises(ValueError):
+        data.marked_recall(10, -1, 4)
+
+
 # --- marker order ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("seq_len, gap, margin", [(40, 20, 4), (12, 1, 0), (30, 25, 2)])
@@ -342,6 +365,6 @@ def test_sunspots_are_the_published_yearly_numbers():
 
 def test_every_data_set_has_a_card():
     cards = (SOLUTIONS / "DATA.md").read_text()
-    for name in ("sentiment_corpus", "tagging_corpus", "translation_corpus", "marker_order", "character_text",
+    for name in ("marked_recall", "sentiment_corpus", "tagging_corpus", "translation_corpus", "marker_order", "character_text",
                  "seasonal_series", "sunspots"):
         assert f"`{name}`" in cards or f"`{name}," in cards, name

@@ -122,6 +122,20 @@ def test_student_notebook_runs_and_its_checks_agree_with_public_tests(executed, 
         assert "rnnlab/rnn.py" in archive.namelist() and f"{name}.ipynb" in archive.namelist()
 
 
+def test_session_2_comparison_shows_the_gated_cells_ahead_at_the_longest_lag(executed):
+    # What the notebook's prose says of its table: SimpleRNN at chance on the longest lag, the
+    # gated cells started by chrono_init solve it, the same cells from Keras' biases do not.
+    notebook, _ = executed("rnn_variants_overview")
+    (table,) = [o.data["text/markdown"] for cell in notebook.cells for o in cell.get("outputs", [])
+                if "text/markdown" in o.get("data", {}) and "| model | parameters |" in o.data["text/markdown"]]
+    at_longest_lag = {row.split("|")[1].strip(): float(row.split("|")[-2].split()[0])
+                      for row in table.splitlines() if row.startswith("| ") and "---" not in row and "model" not in row}
+    chance = 1 / 8
+    assert at_longest_lag["SimpleRNN"] < 2 * chance, table
+    assert at_longest_lag["LSTM"] >= 0.9 and at_longest_lag["GRU"] >= 0.9, table
+    assert max(at_longest_lag["LSTM, Keras init"], at_longest_lag["GRU, Keras init"]) < 2 * chance, table
+
+
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_on_the_stubs_every_cell_stops_at_a_todo_or_says_what_to_finish_first(executed, built, name):
     """A student runs cells before finishing the functions they use: each cell then stops at the

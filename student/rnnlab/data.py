@@ -46,28 +46,36 @@ def delayed_echo(num_sequences, seq_len, vocab_size, delay, seed=0):
     return ids, targets, mask
 
 
-def recall_token(num_sequences, seq_len, vocab_size, lag, seed=0):
-    """A many-to-one task whose difficulty grows with `lag`: name the token seen `lag` steps before the end.
+def marked_recall(num_sequences, lag, vocab_size, noise=1.0, seed=0, dtype=np.float64):
+    """A many-to-one memory task: name the marked token, seen `lag` noisy steps before the end.
 
-    The answer is ids[:, T - 1 - lag]; every later token is a distractor, so a model
-    must carry one token through `lag` updates of its state.
+    Step 0 holds the token to recall, one-hot in channels 0..V-1, and a 1 in channel V (the
+    marker). Each of the `lag` later steps holds Gaussian noise of standard deviation `noise` in
+    channels 0..V-1 and a 0 in the marker. The noise enters through the same input weights as the
+    token, at every step, so a model must keep the token and keep the noise out of its state;
+    a gate can learn to write only when the marker is on.
 
     Args:
         num_sequences: N.
-        seq_len: T (must exceed lag).
+        lag: steps between the token and the end; T = lag + 1 (lag >= 0).
         vocab_size: V.
-        lag: 0 asks for the last token, T - 1 for the first.
+        noise: standard deviation of the noise (0 gives silent steps).
         seed: seed of the random generator.
+        dtype: dtype of the inputs.
 
     Returns:
-        ids: (N, T) int64 tokens.
-        targets: (N,) int64 labels.
+        inputs: (N, lag + 1, V + 1) `dtype`.
+        targets: (N,) int64 tokens, the argmax of inputs[:, 0, :V].
     """
-    if not 0 <= lag < seq_len:
-        raise ValueError(f"lag must be in [0, {seq_len}), got {lag}")
+    if lag < 0:
+        raise ValueError(f"lag must be at least 0, got {lag}")
     rng = np.random.default_rng(seed)
-    ids = rng.integers(0, vocab_size, size=(num_sequences, seq_len))
-    return ids, ids[:, seq_len - 1 - lag].copy()
+    targets = rng.integers(0, vocab_size, size=num_sequences)
+    inputs = np.zeros((num_sequences, lag + 1, vocab_size + 1), dtype=dtype)
+    inputs[:, 0, :vocab_size] = one_hot(targets, vocab_size)
+    inputs[:, 0, vocab_size] = 1.0
+    inputs[:, 1:, :vocab_size] = noise * rng.standard_normal((num_sequences, lag, vocab_size))
+    return inputs, targets
 
 
 # ---------------------------------------------------------------------------------------------
