@@ -69,8 +69,8 @@ def failure_of(*args, **kwargs):
 
 def test_feedback_by_kind_of_result():
     # Integers (tokens, paddings): the first that differs, expected and got, never a relative error.
-    assert failure_of("tokens", np.array([[1, 2, 3], [4, 5, 9]]), np.array([[1, 2, 3], [4, 0, 6]]), 1e-9, "NL") == \
-        "tokens: expected 0 at n=1, l=1, got 5 (2 of 6 differ)"
+    assert failure_of("tokens", np.array([[1, 2, 3], [4, 5, 9]]), np.array([[1, 2, 3], [4, 0, 6]]), 1e-9, "NT") == \
+        "tokens: expected 0 at n=1, t=1, got 5 (2 of 6 differ)"
     assert failure_of("padding", (2, 2), (0, 1), 1e-9) == "padding[0]: expected 0, got 2"
     # Against an expected 0, the value itself (a relative error was 4e+30).
     assert failure_of("dh0", np.array([0.0, 1e-3]), np.zeros(2), 1e-9, "H") == "dh0: expected 0, got 1.0e-03 at h=1"
@@ -78,6 +78,19 @@ def test_feedback_by_kind_of_result():
     got = {"Wx": np.ones(2), "Wh": np.full(2, 2.0), "b": np.zeros(2)}
     message = failure_of("dparams", got, {"Wx": np.ones(2), "Wh": np.ones(2), "b": np.zeros(2)}, 1e-6)
     assert message.startswith("dparams['Wh']: worst relative error 1.0e+00") and message.endswith("(right: 'Wx', 'b')")
+    # A parameter says where by its axes, a cell's columns by gate, read from the shape of its Wh.
+    lstm = {"Wx": np.ones((3, 8)), "Wh": np.ones((2, 8)), "b": np.ones(8), "W_out": np.ones((2, 4))}
+    got = dict(lstm, Wh=lstm["Wh"] + np.eye(2, 8, 2) * 0.5, W_out=lstm["W_out"] + np.eye(2, 4, -1))
+    assert failure_of("dparams", got, lstm, 1e-6) == (
+        "dparams['Wh']: worst relative error 5.0e-01 (tolerance 1e-06), largest at h=0, gate f, unit 0; "
+        "dparams['W_out']: worst relative error 1.0e+00 (tolerance 1e-06), largest at h=1, c=0 (right: 'Wx', 'b')")
+    gru = {"Wh_dec": np.ones((2, 6)), "b_dec": np.ones((2, 6))}
+    wrong_bias = gru["b_dec"].copy()
+    wrong_bias[1, 4] = 2.0
+    assert failure_of("dparams", dict(gru, b_dec=wrong_bias), gru, 1e-6).endswith(
+        "largest at b=1, gate h, unit 0 (right: 'Wh_dec')")
+    rnn = {"Wh": np.ones((2, 2)), "b": np.ones(2)}
+    assert failure_of("dparams", dict(rnn, b=np.array([1.0, 3.0])), rnn, 1e-6).endswith("largest at h=1 (right: 'Wh')")
     # An embedding's gradient: the token id of the wrong row, and the time steps that read it.
     expected = {"W_embed": np.arange(12.0).reshape(6, 2), "Wx": np.ones((2, 3))}
     got = {"W_embed": expected["W_embed"] + np.eye(6, 2, -4) * 3.0, "Wx": np.ones((2, 3))}  # row 4 wrong

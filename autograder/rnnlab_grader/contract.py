@@ -86,7 +86,7 @@ SIGNATURES = {
     "architectures.char_lm_loss": _sig("ids params cell z", "loss dparams"),
     "architectures.next_token_probs": _sig("logits temperature top_k", "probs", probs="NV"),
     "architectures.sample_from": _sig("probs u", "tokens", tokens="N"),
-    "architectures.generate": _sig("params prompt length temperature top_k seed cell z", "tokens", tokens="NL"),
+    "architectures.generate": _sig("params prompt length temperature top_k seed cell z", "tokens", tokens="NT"),
     "timeseries.make_windows": _sig("series window horizon", "X Y", X="MWF", Y="MH"),
     "timeseries.chronological_split": _sig("series train_fraction window", "train test"),
     "timeseries.fit_scaler": _sig("train", "mean std"),

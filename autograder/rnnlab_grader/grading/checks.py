@@ -181,7 +181,8 @@ def describe(args):
 def where(index, axes, shape=(), gates=""):
     """'n=1, t=0, h=3' for an index into an array whose axes are named.
 
-    An axis lettered G holds gate blocks side by side: its index reads 'gate f, unit 2'.
+    An axis lettered G holds gate blocks side by side: its index reads 'gate f, unit 2' (with no
+    gates, a plain RNN's one block, 'h=2').
     """
     index = [int(i) for i in index]
     if not (axes and len(axes) == len(index)):
@@ -191,6 +192,8 @@ def where(index, axes, shape=(), gates=""):
         if axis == "G" and gates:
             units = size // len(gates)
             parts.append(f"gate {gates[i // units]}, unit {i % units}")
+        elif axis == "G":  # one block: a plain RNN's units
+            parts.append(f"h={i}")
         else:
             parts.append(f"{axis.lower()}={i}")
     return ", ".join(parts)
@@ -207,7 +210,8 @@ def compare(name, got, expected, tol, axes="", context="", gates=""):
         wrong = {}
         for key in expected:
             try:
-                compare(f"{name}[{key!r}]", got[key], expected[key], tol, _key_axes(key, axes), "", gates)
+                compare(f"{name}[{key!r}]", got[key], expected[key], tol, _key_axes(key, expected, axes), "",
+                        _gates_of(key, expected, gates))
             except GradingFailure as failure:
                 wrong[key] = str(failure)
         if wrong:
@@ -305,8 +309,29 @@ EMBEDDING = re.compile(r"\['(W_embed(?:_enc)?)'\][^;]*? at v=(\d+)")
 IDS_OF = {"W_embed": ("ids",), "W_embed_enc": ("src",)}  # the argument whose ids an embedding reads
 
 
-def _key_axes(key, axes):
-    return "VD" if str(key).startswith("W_embed") else axes
+# The axes of a parameter by its name ("_enc"/"_dec" aside; architectures' docstring), so that a
+# wrong dparams entry says where: "largest at gate f, unit 2" rather than "largest at [0, 34]".
+PARAM_AXES = {"Wx": "DG", "Wh": "HG", "b": "G", "W_embed": "VD", "W_out": "HC", "b_out": "C",
+              "W_conv": "KDF", "b_conv": "F", "W_cond": "ZH", "b_cond": "H"}
+GATES_PER_BLOCK = {1: "", 3: "zrh", 4: "ifgo"}  # blocks of Wh's columns -> the cell's gates
+
+
+def _key_axes(key, expected, axes):
+    """The axes of expected[key] in a dict of parameters (those of a recurrent one in gate blocks)."""
+    base = re.sub(r"_(enc|dec)$", "", str(key))
+    if base not in PARAM_AXES:
+        return axes
+    named = PARAM_AXES[base]
+    return "B" + named if base == "b" and np.ndim(expected[key]) == 2 else named  # the GRU's two bias rows
+
+
+def _gates_of(key, expected, gates):
+    """The gates of the cell whose parameter expected[key] is, read from its Wh's shape."""
+    suffix = re.search(r"(_enc|_dec)?$", str(key)).group()
+    Wh = expected.get(f"Wh{suffix}")
+    if np.ndim(Wh) != 2 or not Wh.shape[0]:
+        return gates
+    return GATES_PER_BLOCK.get(Wh.shape[1] // Wh.shape[0], gates)
 
 
 def _with_steps(failure, arg_names, args):
