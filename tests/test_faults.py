@@ -34,6 +34,17 @@ def test_syntax_error_costs_only_its_module(tmp_path):
     assert all("could not import your module: SyntaxError" in o for o in outputs(result, "rnn.rnn_forward"))
 
 
+def test_workers_load_the_modules_the_grader_compiled_from_their_source(tmp_path):
+    # The grader compiles the package once (hash-checked bytecode, flags 3 in a .pyc's header); a
+    # worker that compiled a module itself would write a timestamp one (flags 0), or none.
+    submission = make_submission(tmp_path, "flags", "layers.py", "    return np.exp(-np.logaddexp(0, -a))",
+                                 "    return np.full(np.shape(a), open(__cached__, 'rb').read()[4] + 0.0)")
+    with StudentCode(submission, timeout=5) as student:
+        np.testing.assert_array_equal(student.call("layers.sigmoid", np.zeros(2)), [3.0, 3.0])
+        student.close()  # a new worker, a new copy: the same bytecode
+        np.testing.assert_array_equal(student.call("layers.sigmoid", np.zeros(2)), [3.0, 3.0])
+
+
 def test_endless_loop_times_out_and_the_rest_is_graded(tmp_path):
     submission = make_submission(tmp_path, "loop", "layers.py", "    shifted = a - np.max(",
                                  "    while True:\n        pass\n    shifted = a - np.max(")

@@ -28,13 +28,19 @@ def _corpus():
     return {m["name"]: m for m in examples.mutants(MUTANTS)}
 
 
+@functools.lru_cache(maxsize=None)
+def _patched(name):
+    """The reference's functions that the mutant `name`'s patch changes (once per process)."""
+    return frozenset(dependencies.patched_names(_corpus()[name], REFERENCE))
+
+
 @functools.lru_cache(maxsize=1)
 def known_mistakes():
     """qualname -> the corpus' mutants with feedback whose patch changes that function."""
     known = {}
     for mutant in _corpus().values():
         if mutant.get("feedback"):
-            for qualname in dependencies.patched_names(mutant, REFERENCE):
+            for qualname in _patched(mutant["name"]):
                 known.setdefault(qualname, []).append(mutant)
     return known
 
@@ -48,9 +54,8 @@ def mistakes_reaching(qualname, passing_over=frozenset()):
     """The known mistakes that change what `qualname` computes, in it or in what it builds on,
     other than through the functions `passing_over` (those a charged-once rerun lends), its own first."""
     reached = dependencies.reached_from(qualname, passing_over, REFERENCE)
-    found = [mutant for mutant in _corpus().values()
-             if mutant.get("feedback") and dependencies.patched_names(mutant, REFERENCE) & reached]
-    return sorted(found, key=lambda mutant: qualname not in dependencies.patched_names(mutant, REFERENCE))
+    found = [mutant for mutant in _corpus().values() if mutant.get("feedback") and _patched(mutant["name"]) & reached]
+    return sorted(found, key=lambda mutant: qualname not in _patched(mutant["name"]))
 
 
 @functools.lru_cache(maxsize=1)
