@@ -110,6 +110,13 @@ CASES = {
     "writes_outside_its_folder": ("reference", [at_import("__init__.py", (
         "for path in " + repr([str(GRADERS / "test_planted.py"), str(REPO / "planted.txt")]) + ":\n"
         "    try:\n        open(path, 'w').write('def test_x(): pass')\n    except OSError:\n        pass"))], set()),
+    # Its module file and bytecode are the grading's pristine copy's, linked into every worker: a
+    # write must reach neither that copy nor the workers that follow its exit.
+    "rewrites_its_own_package": ("reference", [in_softmax(
+        "import os\nfor path in (__file__, __cached__):\n    try:\n        os.chmod(path, 0o666)\n"
+        "        with open(path, 'ab') as f:\n"
+        "            f.write(b'\\nraise SystemExit\\n')\n    except OSError:\n        pass\nos._exit(1)")],
+        {"layers.softmax"}),
     "file_missing": ("reference", "delete rnn.py", unimportable("rnn")),
     "syntax_error": ("reference", [("gru.py", "def gru_forward(", "def gru_forward(:")], unimportable("gru")),
     "wrong_return_type": ("reference", [("layers.py", '    out = x @ W + b\n    cache = {"x": x, "W": W}\n'

@@ -16,7 +16,6 @@ gives the summary that is checked, so that nothing checked is computed where stu
 """
 import contextlib
 import hashlib
-import importlib.util
 import json
 import os
 import py_compile
@@ -94,22 +93,23 @@ def _read_by(stream, deadline):
 
 
 class _Worker:
-    """One worker process, in a fresh folder with a copy of the package: the student's code sees
-    nothing else. Only the package's Python files are copied: no links, no data, no caches."""
+    """One worker process, in a fresh folder with the package: the student's code sees nothing
+    else. Only the package's Python files are given, with their bytecode (see _pristine_copy)."""
 
-    def __init__(self, source, lane, zygote=None, bytecode=None):
+    def __init__(self, package, lane, zygote=None):
         """`lane` is "numpy", "keras" or "rebuilder" (see sandbox.LANES): Keras's worker and the rebuilder
         import TensorFlow as they start, or are forked from the `zygote` (its address) that has.
-        The rebuilder has no `source`: it never loads student code. `bytecode` (see _compiled)
-        goes into the copy's __pycache__ folders, so that the worker need not compile."""
+        `package` is the grading's pristine copy (see _pristine_copy); the rebuilder has none: it
+        never loads student code."""
         self.workdir = Path(tempfile.mkdtemp(prefix="rnnlab-worker-"))
-        if source is not None:
-            shutil.copytree(source, self.workdir / "rnnlab", symlinks=True,
-                            ignore=lambda folder, names: [n for n in names if _skip(Path(folder) / n)])
-            for relative, data in (bytecode or {}).items():
-                (self.workdir / "rnnlab" / relative).parent.mkdir(exist_ok=True)
-                (self.workdir / "rnnlab" / relative).write_bytes(data)
         self.sandbox = Sandbox(self.workdir, lane)
+        if package is not None:
+            # A worker that runs as a user of its own gets hard links to the pristine copy's
+            # read-only files (which it can read, not change: they stay the grader's, and
+            # Sandbox._prepare hands over only files of one link); one that would run as the grader
+            # gets copies. Links cost next to nothing; a copy ~0.4 ms a file on some disks.
+            link = os.link if self.sandbox.user else shutil.copyfile
+            shutil.copytree(package, self.workdir / "rnnlab", copy_function=link)
         try:
             self.process = self.sandbox.spawn(zygote)
         except BaseException:
@@ -186,7 +186,7 @@ class StudentCode:
         self.delegated = ()  # functions the reference computes for the student's code, for now
         self.reference_caches = []  # caches of those reference calls, kept here behind handles
         self.lent_to = set()  # lanes whose worker called the reference: replaced once the lending ends
-        self.bytecode = None  # the package's modules compiled, for every worker (see _compiled)
+        self.pristine = None  # the folder of the package as every worker gets it (see _pristine_copy)
 
     # -- the workers' lives ----------------------------------------------------
 
@@ -195,9 +195,9 @@ class StudentCode:
             if lane == "rebuilder":  # no submission, and forked as Keras's worker is
                 self.workers[lane] = _Worker(None, lane, self.zygotes.get("keras"))
             else:
-                if self.bytecode is None:
-                    self.bytecode = _compiled(self.source) if self.source.is_dir() else {}
-                self.workers[lane] = _Worker(self.source, lane, self.zygotes.get(lane), self.bytecode)
+                if self.pristine is None:
+                    self.pristine = _pristine_copy(self.source)
+                self.workers[lane] = _Worker(self.pristine, lane, self.zygotes.get(lane))
         return self.workers[lane]
 
     def start_keras(self):
@@ -216,6 +216,9 @@ class StudentCode:
         """Stop every worker and everything they started, and remove their folders."""
         for lane in list(self.workers):
             self._stop(lane)
+        if self.pristine is not None:
+            shutil.rmtree(self.pristine.parent, ignore_errors=True)
+            self.pristine = None
 
     def __enter__(self):
         return self
@@ -372,27 +375,32 @@ class StudentCode:
 COMPILED_BYTES = 2**22  # of source compiled here; past it, the workers compile the rest themselves
 
 
-def _compiled(package):
-    """{path in the package: bytecode} of the package's top-level modules, compiled here, in the
-    grader, from the files its workers get. A worker loads them instead of compiling its modules
-    (~12 ms of the ~45 ms a worker's start and first call cost, and a worker lent the reference is
-    replaced: see StudentCode.delegating). Made here, never by a worker, so that no worker can leave
-    anything for the next; checked against a hash of the source on import. A module that does not
-    compile is left out: its worker compiles it, and reports the error, as without this."""
-    bytecode, budget = {}, COMPILED_BYTES
-    with tempfile.TemporaryDirectory(prefix="rnnlab-bytecode-") as scratch:
-        for path in sorted(p for p in package.glob("*.py") if not _skip(p)):
-            budget -= path.stat().st_size
-            if budget < 0:
-                break
-            cached = Path(importlib.util.cache_from_source(path.name))
-            try:
-                py_compile.compile(str(path), cfile=str(Path(scratch) / cached), doraise=True,
-                                   invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
-            except (py_compile.PyCompileError, MemoryError, RecursionError, ValueError, OSError):
-                continue
-            bytecode[cached] = (Path(scratch) / cached).read_bytes()
-    return bytecode
+def _pristine_copy(source):
+    """The package as every worker of the grading gets it, made once, in a folder of the grader's:
+    its Python files (no links, no data, no caches: see _skip), read-only, and the bytecode of its
+    top-level modules, compiled here from those files and checked against their hash on import. A
+    worker then loads instead of compiling (~12 ms of the ~45 ms a worker's start and first call
+    into the architectures cost; a worker lent the reference is replaced, see
+    StudentCode.delegating). Made here, never by a worker, so that no worker can leave anything for
+    the next. A module that does not compile is left out: its worker compiles it and reports the
+    error, as without this. Returns the copy's rnnlab/ folder (absent if `source` is not a folder,
+    and then the worker says so)."""
+    package = Path(tempfile.mkdtemp(prefix="rnnlab-package-")) / "rnnlab"
+    if not source.is_dir():
+        return package
+    shutil.copytree(source, package, symlinks=True,
+                    ignore=lambda folder, names: [n for n in names if _skip(Path(folder) / n)])
+    budget = COMPILED_BYTES
+    for path in sorted(package.glob("*.py")):
+        budget -= path.stat().st_size
+        if budget < 0:
+            break
+        with contextlib.suppress(py_compile.PyCompileError, MemoryError, RecursionError, ValueError, OSError):
+            py_compile.compile(str(path), doraise=True, invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
+    for path in package.rglob("*"):
+        if path.is_file():
+            path.chmod(0o444)
+    return package
 
 
 def _skip(path):
