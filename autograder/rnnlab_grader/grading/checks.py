@@ -316,9 +316,14 @@ PARAM_AXES = {"Wx": "DG", "Wh": "HG", "b": "G", "W_embed": "VD", "W_out": "HC", 
 GATES_PER_BLOCK = {1: "", 3: "zrh", 4: "ifgo"}  # blocks of Wh's columns -> the cell's gates
 
 
+def _parameter_name(key):
+    """('Wh', '_enc') for 'Wh_enc': a parameter's name and the encoder's or decoder's suffix, if any."""
+    return re.fullmatch(r"(.*?)(_enc|_dec)?", str(key)).groups("")
+
+
 def _key_axes(key, expected, axes):
     """The axes of expected[key] in a dict of parameters (those of a recurrent one in gate blocks)."""
-    base = re.sub(r"_(enc|dec)$", "", str(key))
+    base, _ = _parameter_name(key)
     if base not in PARAM_AXES:
         return axes
     named = PARAM_AXES[base]
@@ -327,7 +332,7 @@ def _key_axes(key, expected, axes):
 
 def _gates_of(key, expected, gates):
     """The gates of the cell whose parameter expected[key] is, read from its Wh's shape."""
-    suffix = re.search(r"(_enc|_dec)?$", str(key)).group()
+    _, suffix = _parameter_name(key)
     Wh = expected.get(f"Wh{suffix}")
     if np.ndim(Wh) != 2 or not Wh.shape[0]:
         return gates
