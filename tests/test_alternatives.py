@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import local_student
 from rnnlab_grader.grading import dependencies, engine
 from rnnlab_grader.paths import SOLUTIONS
 
@@ -67,6 +68,18 @@ def test_alternative_scores_full_marks(graded_alternatives, path):
     failed = [f"{t['name']}: {t['output']}" for t in result["tests"] if t["score"] < t["max_score"]]
     assert result["max_score"] > 0
     assert result["score"] == result["max_score"], "\n".join([result["output"], *failed])
+
+
+@pytest.mark.parametrize("path", FILES, ids=alternative_id)
+def test_alternative_scores_full_marks_under_three_variants(path, tmp_path):
+    # The graders' checks in this process (local_student.py): every submission meets inputs of its own.
+    package = tmp_path / "rnnlab"
+    shutil.copytree(SOLUTIONS / "rnnlab", package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copyfile(path, package / f"{path.parent.name}.py")
+    name = local_student.load(package, f"local_{path.parent.name}_{path.stem}")
+    groups = dependencies.affected_groups(dependencies.module_names(path.parent.name))
+    for variant in (b"first grading", b"second grading", b"third grading"):
+        assert local_student.lost_groups(name, groups, variant) == set(), variant
 
 
 def test_every_graded_module_has_three_alternatives():

@@ -6,7 +6,8 @@ The same for a backward and the arguments of its forward, which reach it through
 least one gradient case where the reference's gradients change with that argument (else a backward
 that ignores a merge mode, the lengths or c0 keeps full marks).
 
-An argument may be exempt only with its reason written down here.
+An argument may be exempt only with its reason written down here. Each grading meets inputs of its
+own (grading/variants.py): all this holds for three variants, which stand for any three gradings.
 """
 import copy
 import inspect
@@ -27,6 +28,7 @@ import tables  # noqa: E402
 OPTIONS = {"cell": ("rnn", "lstm", "gru"), "merge_mode": ("concat", "sum", "mul", "ave"),
            "padding": ("valid", "same", "causal")}
 EXEMPT = {}  # (function, argument) -> why no case can show it
+VARIANTS = [b"", b"one grading", b"another grading"]
 AFFINE = "an affine map's gradients do not depend on its bias"
 EXEMPT_IN_GRADIENTS = {  # (backward function, argument of its forward) -> why its gradients cannot depend on it
     ("layers.affine_backward", "b"): AFFINE,
@@ -85,10 +87,10 @@ def changes(function, args, case, index, value):
     return False
 
 
-def cells_graded(function):
+def cells_graded(function, variant):
     """The recurrent cells the cases of every table give `function` (or the forward it is built on)."""
     used = set()
-    for case in [*tables.VALUES, *tables.GRADIENTS, *tables.UNTOUCHED]:
+    for case in [c.varied(variant) for c in [*tables.VALUES, *tables.GRADIENTS, *tables.UNTOUCHED]]:
         if function in (case.function, case.forward):
             names = list(inspect.signature(reference.function(case.forward or case.function)).parameters)
             if "cell" in names and names.index("cell") < len(args := case.inputs()):
@@ -96,12 +98,12 @@ def cells_graded(function):
     return used
 
 
-def sensitivity():
+def sensitivity(variant):
     """(function, argument) -> the cases and changes that show it matters. A recurrent cell's
     parameters do not run as another cell, so `cell` matters where the cases of any table use two
     cells or more: a function that ignores it fails the cases of the cells it does not run."""
     shown = {}
-    for case in tables.VALUES:
+    for case in [c.varied(variant) for c in tables.VALUES]:
         parameters = list(inspect.signature(reference.function(case.function)).parameters.values())
         args = case.inputs()
         rng = np.random.default_rng(0)
@@ -113,17 +115,17 @@ def sensitivity():
                 if changes(case.function, args, case, index, value):
                     evidence.append(f"{case.label}: {how}")
     for function, argument in [key for key in shown if key[1] == "cell"]:
-        if len(used := cells_graded(function)) > 1:
+        if len(used := cells_graded(function, variant)) > 1:
             shown[function, argument].append(f"cases with cells {sorted(used)}")
     return shown
 
 
-def gradient_sensitivity():
+def gradient_sensitivity(variant):
     """(backward function, argument of its forward) -> the gradient cases and changes that show the
     backward's gradients depend on that argument (through the cache): else a backward that ignores
     what its forward was given (a merge mode, the lengths, a stride) keeps full marks."""
     shown = {}
-    for case in [c for c in tables.GRADIENTS if c.forward]:  # a loss' own arguments are VALUES' to show
+    for case in [c.varied(variant) for c in tables.GRADIENTS if c.forward]:  # a loss' own: VALUES' to show
         forward, backward = reference.function(case.forward), reference.function(case.function)
         forward_sig = checks.signature(case.forward)
         args = case.inputs()
@@ -146,19 +148,24 @@ def gradient_sensitivity():
                 except Exception:  # noqa: BLE001 (the reference refused the changed arguments)
                     pass
     for function, argument in [key for key in shown if key[1] == "cell"]:
-        if len(used := cells_graded(function)) > 1:
+        if len(used := cells_graded(function, variant)) > 1:
             shown[function, argument].append(f"cases with cells {sorted(used)}")
     return shown
 
 
-@pytest.fixture(scope="module")
-def shown():
-    return sensitivity()
+@pytest.fixture(scope="module", params=VARIANTS, ids=["default", "variant 1", "variant 2"])
+def variant(request):
+    return request.param
 
 
 @pytest.fixture(scope="module")
-def shown_in_gradients():
-    return gradient_sensitivity()
+def shown(variant):
+    return sensitivity(variant)
+
+
+@pytest.fixture(scope="module")
+def shown_in_gradients(variant):
+    return gradient_sensitivity(variant)
 
 
 def test_every_argument_of_a_forward_matters_to_its_backward_in_some_gradient_case(shown_in_gradients):
@@ -172,7 +179,27 @@ def test_every_argument_of_every_graded_function_matters_in_some_case(shown):
     assert missing == [], "no case shows these arguments matter: add one, or exempt it with the reason"
 
 
-def test_an_argument_that_is_ignored_is_found(shown):
-    # The test itself can fail: generate's top_k mattered in no case before the temperature 1.0 one.
-    top_k = [e for e in shown[("architectures.generate", "top_k")]]
-    assert top_k and all("temperature=1.0 top_k=3" in e for e in top_k)
+def test_an_argument_that_is_ignored_is_found(monkeypatch):
+    # The test itself can fail: greedy generation (temperature 0) takes the top token whatever top_k
+    # keeps, so a table with only such a case shows no case where top_k matters.
+    greedy = checks.Case("architectures.generate", tables.generation("gru", 0, top_k=3),
+                         tables.dims("N=3 T=4 P=1 L=8 V=7 D=3 H=8"))
+    assert sensitivity(b"")[("architectures.generate", "top_k")]
+    monkeypatch.setattr(tables, "VALUES", [greedy])
+    assert not sensitivity(b"")[("architectures.generate", "top_k")]
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=["default", "variant 1", "variant 2"])
+def test_contract_edges_stay_edges_in_every_variant(variant):
+    # Ties at the top (greedy takes the first) and at the top_k-th highest (all kept) ...
+    for case in [c.varied(variant) for c in tables.VALUES if "ties" in c.note]:
+        logits = case.inputs()[0]
+        ordered = -np.sort(-logits, axis=1)
+        assert (ordered[:, 0] == ordered[:, 1]).any() and (ordered[:, 1] == ordered[:, 2]).any()
+    # ... each u equal to a cumulative sum (or 0), and a row whose first token cannot be drawn at u = 0 ...
+    (edges,) = [c.varied(variant) for c in tables.VALUES if "cumulative sums" in c.note]
+    probs, u = edges.inputs()
+    assert all(x == 0 or x in np.cumsum(row) for row, x in zip(probs, u))
+    assert any(row[0] == 0 and x == 0 for row, x in zip(probs, u))
+    # ... and the length-1 cases keep T = 1, whatever else is drawn.
+    assert sum(c.dims.get("T") == 1 for c in tables.VALUES + tables.GRADIENTS) >= 18

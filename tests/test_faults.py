@@ -131,6 +131,18 @@ def test_a_grading_stopped_at_its_time_limit_leaves_nothing_running(tmp_path):
     assert not processes_running_as(result["worker_uids"])
 
 
+def test_a_grading_stopped_at_its_time_limit_keeps_the_tests_it_finished(tmp_path):
+    # rmse's one case comes after sigmoid's three in the graders' order: they keep their points.
+    submission = make_submission(tmp_path, "slow_rmse", "timeseries.py", "    return float(np.sqrt(np.mean(",
+                                 "    while True:\n        pass\n    return float(np.sqrt(np.mean(")
+    result = engine.grade_submission(submission, groups={"layers.sigmoid", "timeseries.rmse"}, timeout=20,
+                                     call_timeout=600)
+    assert "took longer than 20 s" in result["output"]
+    assert engine.group_scores(result) == {"layers.sigmoid": (3, 3), "timeseries.rmse": (0, 1)}
+    assert all(t["output"].startswith("not graded: grading took longer than 20 s")
+               for t in result["tests"] if t["extra_data"]["group"] == "timeseries.rmse")
+
+
 def test_a_control_group_holds_every_descendant_and_ends_them():
     # A child that starts its own session stays in its grading's group (and so keeps its CPU share:
     # autogroups apply in the root group only); killing the group ends it, and the group goes.

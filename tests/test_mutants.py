@@ -2,7 +2,10 @@
 
 Two checks a mutant: the hidden graders take points from exactly the groups it declares
 (`loses`), and, without the graders, the mutant really behaves differently from the reference
-on the graded cases (else "killed" would be a false fail, not a caught mistake).
+on the graded cases (else "killed" would be a false fail, not a caught mistake). The first holds
+for the sandboxed graders under this installation's secret (a fresh one on a fresh clone), and for
+the graders' own checks run in this process (local_student.py) under three more variants: every
+submission meets inputs of its own, and no mutant may survive, or spread, on any of them.
 """
 import copy
 import importlib
@@ -11,6 +14,7 @@ import sys
 import numpy as np
 import pytest
 
+import local_student
 from conftest import lost_groups
 from rnnlab_grader.grading import examples
 from rnnlab_grader.isolation import worker
@@ -42,6 +46,19 @@ def test_each_mutant_is_killed_and_loses_exactly_its_groups(graded_examples, mut
     for test in result["tests"]:
         if test["score"] < test["max_score"]:
             assert test["output"].startswith(test["extra_data"]["group"].split(".")[1]), test["output"]
+
+
+VARIANTS = [b"first grading", b"second grading", b"third grading"]
+
+
+@pytest.mark.parametrize("mutant", [m for m in MUTANTS if m["file"] != "keras_models.py"], ids=lambda m: m["name"])
+def test_each_mutant_loses_exactly_its_groups_under_three_variants(mutant, tmp_path):
+    # The Keras builders' tests do not draw inputs: the sandboxed grading above holds them. The checks
+    # at scale (the slowest part here) under the first variant.
+    package = local_student.load(examples.write_mutant(tmp_path, mutant) / "rnnlab", f"local_{mutant['name']}")
+    for variant in VARIANTS:
+        lost = local_student.lost_groups(package, affected_groups(mutant), variant, at_scale=variant == VARIANTS[0])
+        assert lost == set(mutant["loses"]), variant
 
 
 def test_kill_matrix_marks_survivors_and_wrong_charges():

@@ -326,6 +326,29 @@ READ_AND_ECHO = ("import glob\nfound = sorted(glob.glob('/autograder/source/refe
                  "raise RuntimeError(f'LEAK {{len(texts)}} read: ' + ' '.join(t[:120] for t in texts))\n")
 
 
+# rnn_backward by TensorFlow's autodiff, exact: earns its points wherever the numpy worker can import it.
+BY_AUTODIFF = """
+
+_forward = rnn_forward
+
+
+def rnn_forward(x, h0, Wx, Wh, b):
+    return _forward(x, h0, Wx, Wh, b)[0], (x, h0, Wx, Wh, b)
+
+
+def rnn_backward(dh, cache):
+    import tensorflow as tf
+    x, h0, Wx, Wh, b = [tf.Variable(a) for a in cache]
+    with tf.GradientTape() as tape:
+        h, states = h0, []
+        for t in range(x.shape[1]):
+            h = tf.tanh(x[:, t] @ Wx + h @ Wh + b)
+            states.append(h)
+        objective = tf.reduce_sum(tf.stack(states, axis=1) * dh)
+    return tuple(g.numpy() for g in tape.gradient(objective, [x, h0, Wx, Wh, b]))
+"""
+
+
 def demo_mistake(questions):
     """A mistake of the corpus that only this notebook's questions grade."""
     groups = {g for gs in questions.values() for g in gs}
@@ -340,8 +363,9 @@ def test_gradescope_grades_and_leaks_nothing(built, clean_python, tmp_path, name
     without CAP_SYS_ADMIN: the reference full on this zip's questions only, a known mistake exactly
     its questions, and a submission that reads the reference and echoes it gets none of it back
     (without CAP_SYS_ADMIN the worker keeps a user of its own, and the zip's folder is made
-    root-only). On Session 1's zip, which is the quickest, also the stubs and the upload's layouts
-    (what they show does not depend on the zip)."""
+    root-only). On Session 1's zip, which is the quickest, also the stubs, the upload's layouts
+    (what they show does not depend on the zip), and an rnn_backward by TensorFlow's autodiff,
+    which earns nothing in either mode (without namespaces the frameworks are its group's only)."""
     autograder = next(z for z in built.zips if z.name.startswith(name))
     notebook = built.out / f"{name}.ipynb"
     questions = plugin_questions(autograder)
@@ -355,6 +379,10 @@ def test_gradescope_grades_and_leaks_nothing(built, clean_python, tmp_path, name
     layouts = name == "rnn_fundamentals"
     if layouts:
         packages["stubs"] = built.out / "rnnlab"
+        packages["autodiff"] = tmp_path / "autodiff_package" / "rnnlab"
+        shutil.copytree(SOLUTIONS / "rnnlab", packages["autodiff"], ignore=shutil.ignore_patterns("__pycache__"))
+        with open(packages["autodiff"] / "rnn.py", "a") as rnn:
+            rnn.write(BY_AUTODIFF)
     for folder in [*reversed(tmp_path.parents), tmp_path]:  # reachable by anyone, as /autograder is
         folder.chmod(folder.stat().st_mode | 0o001)
     with ThreadPoolExecutor(max_workers=2) as pool:  # two containers at once, as the two cores allow
@@ -376,6 +404,8 @@ def test_gradescope_grades_and_leaks_nothing(built, clean_python, tmp_path, name
     if layouts:  # a zip of the whole student folder (one top folder, four notebooks); modules uploaded flat
         assert scores["whole_folder"] == scores["flat"] == scores["reference"]
         assert all(score == 0 for score, _ in scores["stubs"].values())
+        autodiff_lost = {question for question, (score, most) in scores["autodiff"].items() if score < most}
+        assert autodiff_lost == {q for q, groups in questions.items() if "rnn.rnn_backward" in groups}
     lost = {question for question, (score, most) in scores["wrong"].items() if score < most}
     assert lost == {q for q, groups in questions.items() if set(groups) & set(mutant["loses"])}
     assert "LEAK 0 read" in json.dumps(results["reader"])  # it ran, and read nothing

@@ -3,7 +3,13 @@
 Adding a function to grade means adding rows here; the test bodies in test_*.py are generic.
 A builder takes an `Inputs` generator `g` and returns the function's (or its forward's)
 arguments; `g.randn("NTD")` is an (N, T, D) array, `g.weights("DH")` is scaled by 1/sqrt(D).
+Everything a builder draws comes from `g.rng`, whose seed is the grading's (checks.Case.seed):
+every submission meets inputs of its own, so no answer read from feedback can be replayed. A case
+whose inputs are only integers (count_params, conv1d_padding) draws them too; a case about an
+edge (ties, a u equal to a cumulative sum) draws inputs that keep the edge.
 """
+import copy
+
 import numpy as np
 
 from rnnlab_grader import reference
@@ -18,12 +24,26 @@ def dims(spec):
 
 # -- builders: one per argument list -------------------------------------------------
 
+LARGE = 100.0  # a scale from which scores are "large": exp of them overflows
+
+
+def scores(g, axes, scale):
+    """scale * N(0, 1) values; at a LARGE scale, each row (last axis) also holds +2 scale and -2 scale,
+    so that exp overflows both ways in every grading, whatever else is drawn."""
+    values = g.randn(axes, scale=scale)
+    if scale >= LARGE:
+        rows = values.reshape(-1, values.shape[-1])
+        rows[np.arange(len(rows)), rows.argmax(axis=1)] = 2 * scale
+        rows[np.arange(len(rows)), rows.argmin(axis=1)] = -2 * scale
+    return values
+
+
 def activations(scale):
-    return lambda g: (g.randn("NC", scale=scale),)
+    return lambda g: (scores(g, "NC", scale),)
 
 
 def softmax_along(axis, scale=1.0):
-    return lambda g: (g.randn("NTC", scale=scale), axis)
+    return lambda g: (scores(g, "NTC", scale), axis)
 
 
 def affine(g):
@@ -39,11 +59,11 @@ def embedding(g):
 
 
 def cross_entropy(scale):
-    return lambda g: (g.randn("NC", scale=scale), g.ints("C", "N"))
+    return lambda g: (scores(g, "NC", scale), g.ints("C", "N"))
 
 
-def temporal_cross_entropy(masked):
-    return lambda g: (g.randn("NTV"), g.ints("V", "NT"), g.mask("NT") if masked else None)
+def temporal_cross_entropy(masked, scale=1.0):
+    return lambda g: (scores(g, "NTV", scale), g.ints("V", "NT"), g.mask("NT") if masked else None)
 
 
 def rnn_step(g):
@@ -97,8 +117,9 @@ def bidirectional(cell, merge_mode):
     return build
 
 
-def counting(cell, input_dim, units, bidirectional):
-    return lambda g: (cell, input_dim, units, bidirectional)
+def counting(cell, bidirectional):
+    """A layer's input size and units drawn from 1..64."""
+    return lambda g: (cell, int(g.rng.integers(1, 65)), int(g.rng.integers(1, 65)), bidirectional)
 
 
 def shapes(helper, *args):
@@ -146,12 +167,41 @@ def seq2seq(cell, target="tgt_in"):
     return build
 
 
+def informative(build, function):
+    """`build`, drawn again until the reference's `function` gives three different tokens and two
+    different rows: random weights often make a decoder say one word for ever, and then feeding back
+    the prediction, carrying the state or reading the encoder would change nothing."""
+    decode = reference.function(function)
+
+    def redrawn(g):
+        for _ in range(200):
+            args = build(g)
+            tokens = decode(*copy.deepcopy(args))
+            if len(np.unique(tokens)) >= 3 and len({tuple(row) for row in tokens}) >= 2:
+                return args
+        raise RuntimeError(f"no informative inputs for {function} in 200 draws")
+    return redrawn
+
+
 def decoder_inputs(g):
     return (g.ints("V", "NT"),)
 
 
 def conv_padding(T, K, stride, padding):
-    return lambda g: (T, K, stride, padding)
+    """Drawn like (T, K, stride, padding): the same stride and padding, a kernel of K's parity
+    (2, 4, 6 or 3, 5, 7), and a total padding of the same parity (an odd one puts a step on the right)."""
+    conv1d_padding = reference.function("architectures.conv1d_padding")
+
+    def parity(T, K):
+        return sum(conv1d_padding(T, K, stride, padding)) % 2
+
+    def build(g):
+        while True:
+            K_drawn = K % 2 + 2 * int(g.rng.integers(1, 4))
+            T_drawn = int(g.rng.integers(K_drawn, K_drawn + 13))
+            if parity(T_drawn, K_drawn) == parity(T, K):
+                return T_drawn, K_drawn, stride, padding
+    return build
 
 
 def conv(stride, padding):
@@ -186,9 +236,14 @@ def token_probs(temperature, top_k=None):
 
 
 def token_probs_on_ties(temperature, top_k=None):
-    """Logits tied at the top_k-th highest (all kept) and at the highest (greedy takes the first)."""
-    logits = np.array([[1.0, 3.0, 2.0, 2.0, 0.0], [2.0, 2.0, 2.0, 1.0, -1.0], [0.5, 3.0, 3.0, 1.0, 3.0]])
-    return lambda g: (logits, temperature, top_k)
+    """Logits tied at the second highest (top_k=2 keeps both) and at the highest (greedy takes the
+    first): three rows of these kinds, their columns shuffled and each shifted by a whole number."""
+    rows = np.array([[1.0, 3.0, 2.0, 2.0, 0.0], [2.0, 2.0, 2.0, 1.0, -1.0], [0.5, 3.0, 3.0, 1.0, 3.0]])
+
+    def build(g):
+        shuffled = np.stack([g.rng.permutation(row) for row in rows])
+        return shuffled + g.rng.integers(-3, 4, size=(len(rows), 1)), temperature, top_k
+    return build
 
 
 def sampling(g):
@@ -200,17 +255,23 @@ def sampling(g):
 
 def sampling_on_the_edges(g):
     """Each u equal to a cumulative sum (exact binary fractions): the first token whose cumulative
-    probability exceeds u, not the first that reaches it; u = 0 with a first token that cannot be drawn."""
-    probs = np.array([[0.25, 0.25, 0.5, 0.0], [0.0, 0.5, 0.25, 0.25], [0.5, 0.25, 0.125, 0.125],
-                      [0.0, 0.0, 1.0, 0.0], [0.125, 0.375, 0.25, 0.25]])
-    return probs, np.array([0.25, 0.0, 0.75, 0.0, 0.5])
+    probability exceeds u, not the first that reaches it; u = 0 with a first token that cannot be
+    drawn. Rows of binary fractions, their columns shuffled, u 0 or one of the row's sums below 1."""
+    rows = [[0.25, 0.25, 0.5, 0.0], [0.5, 0.25, 0.125, 0.125], [0.0, 0.0, 1.0, 0.0], [0.125, 0.375, 0.25, 0.25]]
+    probs = [g.rng.permutation(row) for row in rows]
+    u = [g.rng.choice([0.0] + [s for s in np.cumsum(row) if s < 1]) for row in probs]
+    first_never = np.concatenate([[0.0], g.rng.permutation([0.5, 0.25, 0.25])])
+    return np.array(probs + [first_never]), np.array(u + [0.0])
 
 
-def generation(cell, temperature, top_k=None, conditioned=False, seed=0):
+def generation(cell, temperature, top_k=None, conditioned=False):
     def build(g):
         ids, params, _, z = char_lm(cell, conditioned)(g)
         # decisive scores: else the output bias picks one token whatever the state
         params.update(W_out=4 * params["W_out"], W_embed=3 * params["W_embed"], b_out=0 * params["b_out"])
+        if conditioned:  # a decisive condition, remembered: else z changes no token in most gradings
+            params.update(W_cond=3 * params["W_cond"], Wh=3 * params["Wh"])
+        seed = int(g.rng.integers(0, 2**31))
         return params, ids[:, :g.dims["P"]], g.dims["L"], temperature, top_k, seed, cell, z
     return build
 
@@ -277,6 +338,8 @@ VALUES = [
     Case("layers.temporal_softmax_cross_entropy", temporal_cross_entropy(True), dims("N=3 T=5 V=4"), note="masked"),
     Case("layers.temporal_softmax_cross_entropy", temporal_cross_entropy(False), dims("N=2 T=3 V=6"), note="mask=None"),
     Case("layers.temporal_softmax_cross_entropy", temporal_cross_entropy(True), dims("N=3 T=1 V=4"), note="T=1 masked"),
+    Case("layers.temporal_softmax_cross_entropy", temporal_cross_entropy(False, scale=500.0), dims("N=2 T=3 V=5"),
+         note="large logits"),
     Case("rnn.rnn_step_forward", rnn_step, dims("N=3 D=4 H=5")),
     Case("rnn.rnn_step_forward", rnn_step, dims("N=1 D=6 H=2")),
     Case("rnn.rnn_step_forward", rnn_step, dims("N=4 D=3 H=3"), "float32"),
@@ -310,9 +373,8 @@ VALUES = [
                                    ("gru", "concat", "N=2 T=5 D=4 H=3", "float64"),
                                    ("gru", "mul", "N=3 T=3 D=2 H=4", "float64"),
                                    ("lstm", "concat", "N=2 T=4 D=3 H=3", "float32")]],
-    *[Case("bidirectional.count_params", counting(cell, D, H, bi), {"D": D, "H": H}, note=f"{cell} bi={bi}")
-      for cell, D, H, bi in [("rnn", 7, 2, False), ("lstm", 2, 9, False), ("gru", 5, 4, False),
-                             ("rnn", 4, 6, True), ("lstm", 6, 3, True), ("gru", 3, 8, True)]],
+    *[Case("bidirectional.count_params", counting(cell, bi), {}, note=f"{cell} bi={bi}")
+      for bi in (False, True) for cell in ("rnn", "lstm", "gru")],
     # Session 3
     Case("architectures.last_state", last_state, dims("N=4 T=5 H=3")),
     Case("architectures.last_state", last_state, dims("N=3 T=1 H=2"), note="T=1"),
@@ -334,7 +396,7 @@ VALUES = [
     *[Case("architectures.tagger_loss", tagger(cell, labels=True), dims(d), note=cell)
       for cell, d in [("rnn", "N=3 T=5 V=7 D=4 H=3 K=4"), ("lstm", "N=4 T=6 V=5 D=3 H=2 K=3")]],
     Case("architectures.decoder_inputs", decoder_inputs, dims("N=3 T=5 V=9")),
-    Case("architectures.decoder_inputs", decoder_inputs, dims("N=2 T=1 V=6"), note="T=1"),
+    Case("architectures.decoder_inputs", decoder_inputs, dims("N=2 T=1 V=6"), note="T=1", fixed_answer=True),
     *[Case("architectures.seq2seq_forward", seq2seq(cell), dims(d), dtype, note=cell)
       for cell, d, dtype in [("rnn", "N=3 S=5 T=4 V=7 W=6 D=3 H=4", "float64"),
                              ("lstm", "N=4 S=4 T=6 V=6 W=8 D=2 H=3", "float64"),
@@ -345,11 +407,12 @@ VALUES = [
          note="gru, sources of length 1 and 2"),
     *[Case("architectures.seq2seq_loss", seq2seq(cell, "tgt"), dims(d), note=cell)
       for cell, d in [("rnn", "N=3 S=5 T=4 V=7 W=6 D=3 H=4"), ("lstm", "N=4 S=4 T=6 V=6 W=8 D=2 H=3")]],
-    *[Case("architectures.greedy_decode", seq2seq(cell, "max_len"), dims(d), note=cell)
+    *[Case("architectures.greedy_decode", informative(seq2seq(cell, "max_len"), "architectures.greedy_decode"),
+           dims(d), note=cell)
       for cell, d in [("rnn", "N=4 S=5 T=6 V=7 W=6 D=3 H=8"), ("lstm", "N=4 S=5 T=6 V=7 W=5 D=6 H=10"),
                       ("gru", "N=4 S=5 T=6 V=7 W=6 D=3 H=8")]],
     *[Case("architectures.conv1d_padding", conv_padding(T, K, stride, padding), {},
-           note=f"T={T} K={K} stride={stride} {padding}")
+           note=f"{padding} stride={stride} K {'even' if K % 2 == 0 else 'odd'}", fixed_answer=padding == "valid")
       for T, K, stride, padding in [(9, 3, 1, "valid"), (8, 4, 1, "same"), (7, 3, 1, "same"),
                                     (10, 3, 3, "same"), (9, 2, 2, "same"), (7, 4, 1, "causal")]],
     *[Case("architectures.conv1d_forward", conv(stride, padding), dims(d), dtype, note=f"stride={stride} {padding}")
@@ -385,15 +448,17 @@ VALUES = [
            note=f"ties, temperature={temperature} top_k={top_k}") for temperature, top_k in [(1.0, 2), (0, None)]],
     Case("architectures.sample_from", sampling, dims("N=50 V=6")),
     Case("architectures.sample_from", sampling_on_the_edges, dims("N=5 V=4"), note="u on cumulative sums"),
-    *[Case("architectures.generate", generation(cell, temperature, top_k, cond, seed), dims(d),
+    *[Case("architectures.generate", informative(generation(cell, temperature, top_k, cond), "architectures.generate"),
+           dims(d),
            note=f"{cell} temperature={temperature} top_k={top_k}{' conditioned' if cond else ''}")
-      for cell, temperature, top_k, cond, seed, d in [
-          ("rnn", 0, None, False, 0, "N=3 T=4 P=2 L=8 V=7 D=3 H=8"),
-          ("rnn", 1.0, None, False, 3, "N=4 T=4 P=3 L=10 V=6 D=3 H=8"),
-          ("gru", 0.5, 3, False, 1, "N=3 T=4 P=1 L=8 V=7 D=3 H=8"),
-          ("gru", 1.0, 3, False, 1, "N=3 T=4 P=1 L=8 V=7 D=3 H=8"),  # top_k changes the tokens here
-          ("lstm", 1.5, None, True, 2, "N=3 T=4 P=2 L=8 V=6 D=4 H=8 Z=2")]],
-    Case("architectures.generate", generation("gru", 0), dims("N=6 T=4 P=1 L=1 V=7 D=3 H=8"),
+      for cell, temperature, top_k, cond, d in [
+          ("rnn", 0, None, False, "N=3 T=4 P=2 L=8 V=7 D=3 H=8"),
+          ("rnn", 1.0, None, False, "N=4 T=4 P=3 L=10 V=6 D=3 H=8"),
+          ("gru", 0.5, 3, False, "N=3 T=4 P=1 L=8 V=7 D=3 H=8"),
+          ("gru", 1.0, 3, False, "N=3 T=4 P=1 L=8 V=7 D=3 H=8"),
+          ("lstm", 1.5, None, True, "N=6 T=4 P=1 L=8 V=6 D=4 H=8 Z=2")]],
+    Case("architectures.generate", informative(generation("gru", 0), "architectures.generate"),
+         dims("N=6 T=4 P=1 L=1 V=7 D=3 H=8"),
          note="gru temperature=0 length=1"),
     *[Case("timeseries.make_windows", windows(horizon), dims(d), note=f"horizon={horizon}")
       for horizon, d in [(1, "T=12 F=1 W=4"), (3, "T=15 F=2 W=5"), (2, "T=7 F=1 W=5")]],
@@ -649,4 +714,64 @@ TRAINING = [
              steps=300, lr=0.01, target=0.28, note="SimpleRNN language model on ALICE"),
     Training("timeseries.forecaster_loss", "timeseries.forecaster_forward", forecasting_task("rnn"),
              steps=300, lr=0.01, target=0.3, note="SimpleRNN forecaster on seasonal_series"),
+]
+
+
+# -- at scale: a backward is a backward ------------------------------------------------
+# One case per backward (and loss with its own gradient) that a forward's numerical gradient could
+# stand in for, sized so that differentiating the forward
+# numerically, one forward per entry of the largest argument (finite or complex differences, however
+# vectorised; for a loss, one per class), takes minutes, where a backward pass takes milliseconds
+# (bench/at_scale.py measures both, and the slowest honest implementations we have). Every gradient and untouched test of the
+# function requires it (checks.check_at_scale).
+
+AT_SCALE = [
+    Case("layers.affine_backward", affine, dims("N=256 D=384 M=320"), forward="layers.affine_forward", wrt=(0, 1, 2)),
+    Case("layers.temporal_affine_backward", temporal_affine, dims("N=16 T=32 H=256 V=320"),
+         forward="layers.temporal_affine_forward", wrt=(0, 1, 2)),
+    Case("layers.embedding_backward", embedding, dims("N=64 T=64 V=2000 D=128"),
+         forward="layers.embedding_forward", wrt=(1,)),
+    Case("layers.softmax_cross_entropy", cross_entropy(2.0), dims("N=128 C=8192"), wrt=(0,), loss="loss"),
+    Case("layers.temporal_softmax_cross_entropy", temporal_cross_entropy(True), dims("N=16 T=16 V=8192"),
+         wrt=(0,), loss="loss"),
+    Case("rnn.rnn_step_backward", rnn_step, dims("N=128 D=192 H=256"), forward="rnn.rnn_step_forward",
+         wrt=(0, 1, 2, 3, 4)),
+    Case("rnn.rnn_backward", rnn, dims("N=16 T=32 D=64 H=192"), forward="rnn.rnn_forward", wrt=(0, 1, 2, 3, 4)),
+    Case("lstm.lstm_step_backward", lstm_step, dims("N=128 D=96 H=128"), forward="lstm.lstm_step_forward",
+         wrt=(0, 1, 2, 3, 4, 5)),
+    Case("lstm.lstm_backward", lstm(True), dims("N=16 T=32 D=48 H=64"), forward="lstm.lstm_forward",
+         wrt=(0, 1, 2, 3, 4)),
+    Case("gru.gru_step_backward", gru_step, dims("N=128 D=96 H=128"), forward="gru.gru_step_forward",
+         wrt=(0, 1, 2, 3, 4)),
+    Case("gru.gru_backward", gru, dims("N=16 T=32 D=48 H=80"), forward="gru.gru_forward", wrt=(0, 1, 2, 3, 4)),
+    Case("bidirectional.bidirectional_backward", bidirectional("lstm", "concat"), dims("N=16 T=24 D=32 H=64"),
+         forward="bidirectional.bidirectional_forward", wrt=(0, 1, 2, 3, 4)),
+    # Sessions 3 and 4: the models' gradients with respect to their parameters
+    Case("architectures.many_to_one_backward", many_to_one("gru"), dims("N=16 T=24 V=2000 D=64 H=96 C=4"),
+         forward="architectures.many_to_one_forward", wrt=(2,)),
+    Case("architectures.many_to_one_loss", many_to_one("rnn", labels=True), dims("N=16 T=24 V=2000 D=64 H=96 C=4"),
+         wrt=(3,), loss="loss"),
+    Case("architectures.tagger_backward", tagger("lstm"), dims("N=16 T=24 V=2000 D=64 H=64 K=8"),
+         forward="architectures.tagger_forward", wrt=(1,)),
+    Case("architectures.tagger_loss", tagger("rnn", labels=True), dims("N=16 T=24 V=2000 D=64 H=96 K=8"),
+         wrt=(3,), loss="loss"),
+    Case("architectures.seq2seq_backward", seq2seq("gru"), dims("N=16 S=16 T=16 V=1000 W=1000 D=64 H=64"),
+         forward="architectures.seq2seq_forward", wrt=(3,)),
+    Case("architectures.seq2seq_loss", seq2seq("rnn", "tgt"), dims("N=16 S=16 T=16 V=1000 W=1000 D=64 H=64"),
+         wrt=(3,), loss="loss"),
+    Case("architectures.conv1d_backward", conv(1, "same"), dims("N=16 T=64 D=64 K=5 F=128"),
+         forward="architectures.conv1d_forward", wrt=(0, 1, 2)),
+    Case("architectures.cnn_classifier_backward", cnn(1, "same"), dims("N=16 T=64 V=2000 D=64 K=5 F=96 C=4"),
+         forward="architectures.cnn_classifier_forward", wrt=(1,)),
+    Case("architectures.cnn_classifier_loss", cnn(1, "same", labels=True), dims("N=16 T=64 V=2000 D=64 K=5 F=96 C=4"),
+         wrt=(2,), loss="loss"),
+    Case("architectures.one_to_one_backward", one_to_one, dims("N=200 D=256 H=384 C=16"),
+         forward="architectures.one_to_one_forward", wrt=(1,)),
+    Case("architectures.char_lm_backward", char_lm("gru"), dims("N=16 T=32 V=512 D=64 H=96"),
+         forward="architectures.char_lm_forward", wrt=(1,)),
+    Case("architectures.char_lm_loss", char_lm("rnn"), dims("N=16 T=32 V=512 D=64 H=96"), wrt=(1,), loss="loss"),
+    Case("timeseries.forecaster_backward", forecaster("gru"), dims("M=32 W=32 F=8 H=96 O=4"),
+         forward="timeseries.forecaster_forward", wrt=(1,)),
+    Case("timeseries.forecaster_loss", forecaster("rnn", targets=True), dims("M=32 W=32 F=8 H=128 O=4"),
+         wrt=(2,), loss="loss"),
 ]

@@ -5,5 +5,6 @@ from tables import GRADIENTS
 
 
 @graded(GRADIENTS, "gradients")
-def test_gradients(student, case):
-    charged_once(check_gradient, student, case)
+def test_gradients(student, variant, at_scale, case):
+    charged_once(check_gradient, student, case.varied(variant))
+    at_scale(case.function)  # and a backward pass, not numerical differentiation

@@ -36,4 +36,4 @@ def test_count_params_equals_keras(student, cell, bidirectional):
     for row_cell, input_dim, units, row_bidirectional, keras_count in load_counts():
         if (row_cell, row_bidirectional) == (cell, bidirectional):
             check_exact(student, "bidirectional.count_params", (cell, input_dim, units, bidirectional),
-                        keras_count, "Keras counts")
+                        keras_count, "Keras counts for that layer")

@@ -5,6 +5,7 @@ from tables import UNTOUCHED
 
 
 @graded(UNTOUCHED, "inputs untouched")
-def test_untouched(student, case):
+def test_untouched(student, variant, at_scale, case):
     # A call that fails because a helper is broken is forgiven; a write into an argument is not.
-    charged_once(check_untouched, student, case)
+    charged_once(check_untouched, student, case.varied(variant))
+    at_scale(case.function)  # and a backward pass, not numerical differentiation

@@ -9,9 +9,11 @@ Relative error, everywhere: max|got - expected| / max|expected| (the worst devia
 measured against the size of the values), so that it does not explode on entries near 0.
 """
 import copy
+import dataclasses
+import hashlib
 import re
 import sys
-import zlib
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +21,7 @@ import numpy as np
 from .. import reference
 from . import diagnose
 from ..contract import USES, signature
-from ..isolation import STEPS, Step, StudentError
+from ..isolation import STEPS, Step, StudentError, TooSlow
 
 # float64: independent correct implementations (other summation order, einsum, explicit
 # loops) agree to ~1e-14 on these sizes; every mistake we know of errs by > 1e-3.
@@ -64,7 +66,7 @@ class Inputs:
     Args:
         dims: axis letter -> size, e.g. {"N": 2, "T": 3, "D": 4, "H": 5}.
         dtype: "float64" or "float32" for the float arrays.
-        seed: seed of the generator (derived from the case label, so runs repeat exactly).
+        seed: seed of the generator (see Case.seed: a regrade repeats it exactly).
     """
 
     def __init__(self, dims, dtype, seed):
@@ -142,6 +144,11 @@ class Case:
     wrt: tuple = ()  # indices of the forward's arguments that gradients belong to
     loss: str = None  # a scalar output whose gradient the function itself returns
     note: str = ""  # what this case is about, shown in its name
+    variant: bytes = b""  # the grading's (see variants.py): which inputs it meets
+    # Its right answer is the same whatever inputs are drawn (a contract edge: "valid" padding's
+    # (0, 0), the decoder inputs of a length-1 target): a constant, or a replayed answer, would pass
+    # it, so it is credited only once a case of the function whose answer depends on them is right.
+    fixed_answer: bool = False
 
     @property
     def label(self):
@@ -152,9 +159,17 @@ class Case:
     def name(self):
         return self.function.split(".")[1]
 
+    def varied(self, variant):
+        """This case as a grading of that variant meets it."""
+        return dataclasses.replace(self, variant=variant)
+
+    def seed(self, purpose="inputs"):
+        """The seed of what the case draws for `purpose`: fixed by the grading's variant and the case."""
+        key = f"{purpose}|{self.function}|{self.forward}|{self.label}".encode()
+        return int.from_bytes(hashlib.sha256(self.variant + b"\0" + key).digest()[:8], "little")
+
     def inputs(self):
-        seed = zlib.crc32(f"{self.function}|{self.forward}|{self.label}".encode())
-        return self.build(Inputs(self.dims, self.dtype, seed))
+        return self.build(Inputs(self.dims, self.dtype, self.seed()))
 
 
 # ---------------------------------------------------------------------------
@@ -501,7 +516,7 @@ def _backward_args(student, case):
 
 def _upstream(case, forward_sig, ref_outputs):
     """Fixed random upstream gradients, shaped like the reference forward's outputs."""
-    rng = np.random.default_rng(zlib.crc32(case.label.encode()))
+    rng = np.random.default_rng(case.seed("upstream"))
     return [rng.standard_normal(np.shape(out)).astype(case.dtype)
             for name, out in zip(forward_sig.returns, ref_outputs) if name not in forward_sig.opaque]
 
@@ -603,10 +618,10 @@ def _credible_forward(case, forward_args, own_outputs):
     return False
 
 
-def _check_gradient_of_own_forward(student, case, forward_args, got, expected, upstream, context):
-    """Not the reference gradient: is it the gradient of the student's own forward?"""
-    sig = signature(case.function)
-    forward_sig = signature(case.forward) if case.forward else sig
+def _own_objective(student, case, upstream, context):
+    """The scalar whose gradient a case grades, as the student's own forward computes it: its loss,
+    or its outputs weighted by the upstream gradients. A function of the forward's arguments."""
+    forward_sig = signature(case.forward or case.function)
     forward_name = (case.forward or case.function).split(".")[1]
 
     def objective(args):
@@ -622,7 +637,15 @@ def _check_gradient_of_own_forward(student, case, forward_args, got, expected, u
             raise GradingFailure(f"{context}your {forward_name}'s outputs on slightly shifted inputs are "
                                  f"not numbers shaped as its outputs ({type(error).__name__}), so its "
                                  f"own gradient cannot be measured") from None
+    return objective
 
+
+def _check_gradient_of_own_forward(student, case, forward_args, got, expected, upstream, context):
+    """Not the reference gradient: is it the gradient of the student's own forward?"""
+    sig = signature(case.function)
+    forward_sig = signature(case.forward) if case.forward else sig
+    forward_name = (case.forward or case.function).split(".")[1]
+    objective = _own_objective(student, case, upstream, context)
     for position, name, g, e in zip(case.wrt, _grad_names(case), got, expected):
         numeric = numeric_gradient(objective, forward_args, position)
         numeric_parts = dict(_arrays(numeric))
@@ -659,6 +682,96 @@ def numeric_gradient(objective, args, position, step=FD_STEP):
     return grad
 
 
+# ---------------------------------------------------------------------------
+# A backward at scale: a backward pass, not numerical differentiation
+
+# A backward pass costs about as much as a few forward passes; differentiating the forward
+# numerically costs one forward per entry of a shared weight, which tables.AT_SCALE makes minutes.
+# The limit of the call: the reference's own time for it, times AT_SCALE_TIMES, plus a slack for a
+# worker's start, the arrays' way through the pipe and a busy machine. The slowest honest code we
+# have, a loop over the batch, takes a fraction of it (bench/at_scale.py prints both).
+AT_SCALE_TIMES = 10
+AT_SCALE_SLACK_S = 2.0
+
+
+def _reference_seconds(case, forward_args):
+    """The reference's time for the call a case grades: its backward (on its forward's cache), or its loss."""
+    forward = reference.function(case.forward or case.function)
+    if case.loss:
+        start = time.perf_counter()
+        forward(*forward_args)
+        return time.perf_counter() - start
+    forward_sig = signature(case.forward)
+    outputs = forward(*copy.deepcopy(forward_args))
+    cache = dict(zip(forward_sig.returns, outputs))[forward_sig.opaque[0]]
+    upstream = _upstream(case, forward_sig, outputs)
+    start = time.perf_counter()
+    reference.function(case.function)(*upstream, cache)
+    return time.perf_counter() - start
+
+
+def check_at_scale(student, case):
+    """The graded backward (or loss) is a backward pass: on inputs large enough that numerical
+    differentiation takes minutes, it finishes within AT_SCALE_TIMES the reference's time (plus
+    a slack), with right gradients: the reference's, or, where its own forward is credible, those
+    of that forward along a random direction per argument (two forwards each)."""
+    sig = signature(case.function)
+    forward_args = case.inputs()
+    seconds = _reference_seconds(case, forward_args)
+    within = AT_SCALE_SLACK_S + AT_SCALE_TIMES * seconds
+    if case.loss:
+        context, upstream, call_args = f"{case.name} at scale ({describe(forward_args)}): ", None, forward_args
+    else:
+        backward_args, context, _, own_outputs = _backward_args(student, case)
+        context, upstream, call_args = f"at scale: {context}", backward_args[:-1], backward_args
+    try:
+        outputs = student.call(case.function, *call_args, within=within)
+    except TooSlow as error:
+        raise GradingFailure(f"{context}{error}, where the reference takes {seconds:.3f} s. A backward pass "
+                             f"costs about as much as a few forward passes; differentiating the forward "
+                             f"numerically costs a forward for every entry of the weights") from None
+    except StudentError as error:
+        raise GradingFailure(f"{context}{error}") from None
+    outputs = _as_tuple(outputs, len(sig.returns))
+    if case.loss:
+        own_outputs = dict(zip(sig.returns, outputs))
+        got = [own_outputs[name] for name in _grad_names(case)]
+    else:
+        got = list(outputs)
+    expected = _gradients(case, reference.function, forward_args, upstream)
+    try:
+        for name, g, e in zip(_grad_names(case), got, expected):
+            compare(name, g, e, TOLERANCE[case.dtype], sig.axes.get(name, ""), context, sig.gates)
+    except GradingFailure:
+        if not (len(case.wrt) == len(got) and _same_structure(got, expected)
+                and _credible_forward(case, forward_args, own_outputs)):
+            raise
+        _check_along_directions(student, case, forward_args, got, upstream, context)
+
+
+def _check_along_directions(student, case, forward_args, got, upstream, context):
+    """Gradients of the student's own forward, checked along one random direction per argument:
+    their dot product with it equals the forward's centred difference along it."""
+    objective = _own_objective(student, case, upstream, context)
+    rng = np.random.default_rng(case.seed("directions"))
+    for position, name, gradient in zip(case.wrt, _grad_names(case), got):
+        base = forward_args[position]
+        direction = {path: rng.standard_normal(np.shape(array)) for path, array in _arrays(base)}
+
+        def moved(sign):
+            def shift(path, array):
+                return array + sign * FD_STEP * direction[path]
+            value = ({key: shift(f"[{key!r}]", array) for key, array in base.items()} if isinstance(base, dict)
+                     else shift("", base))
+            return forward_args[:position] + (value,) + forward_args[position + 1:]
+
+        numeric = (objective(moved(+1)) - objective(moved(-1))) / (2 * FD_STEP)
+        along = sum(float(np.sum(np.asarray(part, dtype=np.float64) * direction[path]))
+                    for path, part in _arrays(gradient))
+        compare(f"{name} along a random direction (against your own forward)", along, numeric, FD_TOLERANCE,
+                context=context)
+
+
 def fixture_args(fixture, names):
     """Arguments by name from a stored fixture: 'params_fwd.Wx' keys make dicts, 0-d arrays scalars."""
     args = []
@@ -683,11 +796,14 @@ def check_keras(student, qualname, fixture, tol):
 
 
 def check_exact(student, qualname, args, expected, what):
-    """The function returns exactly `expected` (an integer, say) for `args`; `what` names the source."""
+    """The function returns exactly `expected` (an integer, say) for `args`; `what` names the source.
+
+    The feedback does not show `expected`: these inputs are fixed (stored fixtures), the same for
+    every submission, so a shown answer could be replayed by a lookup instead of computed."""
     context = f"{qualname.split('.')[1]}{tuple(args)}: "
     got = _call(student, qualname, args, context)
     if not (type(got) is type(expected) and got == expected):  # (an array's == is not a yes or no)
-        raise GradingFailure(f"{context}gave {got!r}; {what} {expected!r}")
+        raise GradingFailure(f"{context}gave {got!r}, which is not what {what}")
 
 
 def check_keras_model(student, qualname, args, expected, input_shape=None):

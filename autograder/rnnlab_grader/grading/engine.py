@@ -26,7 +26,7 @@ from pathlib import Path
 from ..contract import SIGNATURES
 from ..paths import GRADERS, MUTANTS, PACKAGE, REFERENCE
 from ..isolation import ControlGroup, Zygote, describe_control_group, kill_processes_of
-from . import known_models
+from . import known_models, variants
 from .intake import SubmissionError, stage, submission_name
 
 SUBMISSION_TIMEOUT_S = 600
@@ -42,10 +42,11 @@ def _digest(root, files):
 @functools.lru_cache(maxsize=1)
 def graders_key():
     """A digest of everything that decides a result: graders, fixtures, reference, this package,
-    and the mutant corpus (the diagnoser's feedback)."""
+    the mutant corpus (the diagnoser's feedback), and the secret (which inputs: see variants.py)."""
     parts = [(root, [p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts])
              for root in (GRADERS, REFERENCE, PACKAGE, MUTANTS)]
-    return hashlib.sha256("".join(_digest(root, files) for root, files in parts).encode()).hexdigest()
+    digests = "".join(_digest(root, files) for root, files in parts) + variants.fingerprint(variants.secret())
+    return hashlib.sha256(digests.encode()).hexdigest()
 
 
 def grading_key(path):
@@ -124,8 +125,9 @@ def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout
                 problem = f"grading stopped before it finished (pytest exit {run.returncode})"
         except SubmissionError as error:
             problem = str(error)
-        except subprocess.TimeoutExpired:
+        except subprocess.TimeoutExpired:  # the tests it finished keep their outcomes
             problem = f"grading took longer than {timeout} s and was stopped"
+            outcomes = _finished(Path(f"{results}.partial"))
         except Exception as error:  # noqa: BLE001 (whatever it is, it is this submission's, not the batch's)
             problem = f"could not be graded: {type(error).__name__}: {str(error)[:200]}"
         peak_memory = group and group.peak_memory_bytes()
@@ -136,6 +138,17 @@ def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout
             # see the README's threat model
             "control_group": describe_control_group(group),
             "peak_memory_mib": round(peak_memory / 2**20) if peak_memory else None}
+
+
+def _finished(partial):
+    """The outcomes of the tests a stopped grading finished: the whole lines of its partial file."""
+    outcomes = {}
+    with contextlib.suppress(OSError):
+        for line in partial.read_text().splitlines():
+            with contextlib.suppress(ValueError):
+                outcome = json.loads(line)
+                outcomes[outcome["id"]] = outcome
+    return outcomes
 
 
 def _read_text(path):
@@ -181,10 +194,12 @@ def _result(name, outcomes, problem, groups=None):
             "output": problem or f"{score:g} / {max_score:g} points", "tests": tests}
 
 
-def grade_batch(paths, jobs=1, on_result=None, call_timeout=None, groups=None, timeout=SUBMISSION_TIMEOUT_S):
+def grade_batch(paths, jobs=1, on_result=None, call_timeout=None, groups=None, timeout=SUBMISSION_TIMEOUT_S,
+                secret=None):
     """Grade many submissions, `jobs` at a time; call `on_result(result)` as each finishes.
 
     `groups` maps a path to the groups to grade it on (see grade_submission); others get all.
+    `secret` names the file of another secret than the installation's (see variants.py).
     Returns the results in the order of `paths`. The batch's workers are forked from a zygote of
     their lane, which imports numpy (TensorFlow) once for all of them.
     """
@@ -195,19 +210,19 @@ def grade_batch(paths, jobs=1, on_result=None, call_timeout=None, groups=None, t
             on_result(result)
         return result
 
-    with shared() as batch:
+    with shared(secret=secret) as batch:
         catalogue()  # once, before the threads start
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             return list(pool.map(grade, paths))
 
 
 @contextlib.contextmanager
-def shared(model_cache=None):
+def shared(model_cache=None, secret=None):
     """What a batch's gradings share, as the graders' options, for as long as the block runs: a
     zygote of each lane, which forks that lane's workers (the rebuilder's too, from Keras's; Keras's
-    imports TensorFlow while the graders are collected), and a root-only folder of rebuilt models'
+    imports TensorFlow while the graders are collected), a root-only folder of rebuilt models'
     summaries (see proxy.StudentCode), which starts with the reference's (known_models.py) unless
-    `model_cache` names a folder to use as it is."""
+    `model_cache` names a folder to use as it is, and the secret's file, if not the installation's."""
     with Zygote("numpy") as numpy_zygote, Zygote("keras") as keras_zygote, \
             tempfile.TemporaryDirectory(prefix="rnnlab-models-") as own_cache:
         if model_cache is None:
@@ -215,7 +230,7 @@ def shared(model_cache=None):
             known_models.seed(model_cache)
         zygotes = {"numpy": numpy_zygote, "keras": keras_zygote}
         yield [f"--rnnlab-zygote={lane}={address}" for lane, address in zygotes.items() if address] + \
-            [f"--rnnlab-model-cache={model_cache}"]
+            [f"--rnnlab-model-cache={model_cache}"] + ([f"--rnnlab-secret={secret}"] if secret else [])
 
 
 def group_scores(result):

@@ -1,7 +1,8 @@
 """A pytest plugin that turns a run of the hidden graders into per-test results.
 
 Loaded with `-p rnnlab_grader.grading.plugin`. It provides the `student` fixture (the submission,
-reachable only through a worker process) and writes one JSON list of outcomes:
+reachable only through a worker process) and the `variant` fixture (which hidden inputs this
+grading meets: see variants.py), and writes one JSON list of outcomes:
 
     [{"id", "name", "group", "points", "passed", "output", "diagnosis"}, ...]
 
@@ -9,13 +10,16 @@ where "diagnosis" (failed tests only) lists the known mistakes that explain the 
 [{"id", "title"}, ...] (see diagnose.py).
 
 Every grader test carries `@pytest.mark.grade(group=..., points=..., name=...)`. With
-`--collect-only` the list is the catalogue of tests, with `passed` null.
+`--collect-only` the list is the catalogue of tests, with `passed` null. As each test ends, its
+outcome is also appended to `<results>.partial` (one JSON line a test), so that a grading stopped
+at its time limit keeps the tests it finished (engine.grade_submission reads them).
 """
 import json
 from pathlib import Path
 
 import pytest
 
+from . import variants
 from .checks import GradingFailure
 from ..contract import signature
 from ..isolation import CALL_TIMEOUT_S, StudentCode, isolation, use_control_group, worker_uids
@@ -27,6 +31,8 @@ def pytest_addoption(parser):
     group.addoption("--rnnlab-results", help="where to write the outcomes as JSON")
     group.addoption("--rnnlab-call-timeout", type=float, default=CALL_TIMEOUT_S,
                     help="seconds one call of student code may take")
+    group.addoption("--rnnlab-secret", default=str(variants.SECRET),
+                    help="the file of the secret that decides, with the submission, its hidden inputs")
     group.addoption("--rnnlab-groups", help="grade only these test groups (comma-separated functions)")
     group.addoption("--rnnlab-zygote", action="append", default=[], metavar="LANE=ADDRESS",
                     help="the address of the batch's zygote of a lane (numpy, keras), which forks its workers")
@@ -53,6 +59,13 @@ def student(request):
         if any(_tests_keras(item) for item in request.session.items):
             code.start_keras()  # TensorFlow's import then overlaps the numpy tests, which go first
         yield code
+
+
+@pytest.fixture(scope="session")
+def variant(request):
+    """Which hidden inputs this grading meets: the submission's own, under the secret."""
+    secret = variants.secret(request.config.getoption("--rnnlab-secret"))
+    return variants.variant_of(secret, Path(request.config.getoption("--rnnlab-submission") or ".") / "rnnlab")
 
 
 def _tests_keras(item):
@@ -94,6 +107,16 @@ def pytest_runtest_makereport(item, call):
         outcome["diagnosis"] = list(getattr(failure, "diagnosis", ()))
     elif report.when == "call" and outcome["passed"] is None:
         outcome["passed"] = True
+    if report.when == "teardown":
+        _keep_finished(item.config, outcome)
+
+
+def _keep_finished(config, outcome):
+    """Append a finished test's outcome to the results' partial file, a whole line at once."""
+    path = config.getoption("--rnnlab-results")
+    if path:
+        with open(f"{path}.partial", "a") as partial:
+            partial.write(json.dumps(outcome) + "\n")
 
 
 def _tell_worker_uids(config):

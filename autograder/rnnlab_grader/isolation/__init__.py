@@ -20,10 +20,10 @@ May not: decide a score, or judge a result: data goes back to grading/ unjudged.
 Outside this package, nothing imports the worker-side scripts directly: grading/ uses what is
 exported here.
 """
-from .proxy import CALL_TIMEOUT_S, StudentCode, StudentError
+from .proxy import CALL_TIMEOUT_S, StudentCode, StudentError, TooSlow
 from .cgroups import ControlGroup, describe as describe_control_group
 from .sandbox import Sandbox, Zygote, isolation, kill_processes_of, use_control_group, worker_uids
 from .worker import STEPS, Handle, Step
 
 __all__ = ["CALL_TIMEOUT_S", "STEPS", "ControlGroup", "Handle", "Sandbox", "Step", "StudentCode", "StudentError",
-           "Zygote", "describe_control_group", "isolation", "kill_processes_of", "use_control_group", "worker_uids"]
+           "TooSlow", "Zygote", "describe_control_group", "isolation", "kill_processes_of", "use_control_group", "worker_uids"]

@@ -44,6 +44,10 @@ class StudentError(Exception):
     """The student's code could not give a result: it raised, crashed, hung or returned junk."""
 
 
+class TooSlow(StudentError):
+    """A call did not finish within the limit its caller set for it (see StudentCode.call)."""
+
+
 CALLBACK_BYTES = 8 * 2**20  # the arrays a callback may hand the reference: it runs in the grader
 ERROR_MESSAGE_CHARS = 300  # of an exception's message from the worker
 
@@ -267,14 +271,16 @@ class StudentCode:
                 values[i] = worker.Handle(len(self.reference_caches) - 1)
         return {"result": tuple(values) if len(sig.returns) > 1 else values[0]}
 
-    def call(self, qualname, *args, echo_args=False, keras_input_shape=None):
+    def call(self, qualname, *args, echo_args=False, keras_input_shape=None, within=None):
         """Run `rnnlab.<qualname>(*args)` in the worker and return its results.
 
         Returns the function's return value with caches as handles; with `echo_args`,
         a pair (result, args_after) where args_after holds the plain-data arguments as the
         function left them (None for others). A function that returns a Keras layer or model
         gives its summary (see worker._summarize_keras); `keras_input_shape` places a lone
-        layer after an Input of that shape.
+        layer after an Input of that shape. `within` (seconds), if shorter than the call timeout, is
+        the caller's own limit for this call: a function that misses it is not taken for an endless
+        loop, and is run again in later calls.
         """
         sig = signature(qualname)
         module, function = qualname.split(".")
@@ -284,6 +290,7 @@ class StudentCode:
             what, detail = self.failed_imports[module]
             raise StudentError(f"importing rnnlab/{module}.py {what} earlier{detail}")
         timeout = self.timeout + (KERAS_IMPORT_S if sig.keras else 0)
+        own_limit = within is not None and within < timeout
         if qualname in self.hung:
             raise StudentError(f"{function} did not finish within {timeout:.0f} s in an earlier call "
                                "(an endless loop?), so it is not run again")
@@ -293,7 +300,7 @@ class StudentCode:
                    "returns": list(sig.returns), "opaque": list(sig.opaque), "echo_args": echo_args,
                    "keras": sig.keras, "keras_input_shape": keras_input_shape,
                    "delegate": list(self.delegated), "hung": [q for q in self.hung if q not in self.delegated]}
-        deadline = time.monotonic() + timeout  # for everything: writes, reads and callbacks
+        deadline = time.monotonic() + (within if own_limit else timeout)  # for writes, reads and callbacks
         try:
             _write_by(process.stdin, request, deadline)
             while True:  # frames before the reply: the import went through, or a callback
@@ -314,6 +321,9 @@ class StudentCode:
                 self.failed_imports[module] = ("did not finish", " (an endless loop?)")
                 raise StudentError(f"importing rnnlab/{module}.py did not finish within {timeout:.0f} s "
                                    f"(an endless loop?)") from None
+            if own_limit:  # busy, not stuck for good: a fresh worker for the next call
+                self._stop(lane)
+                raise TooSlow(f"{function} did not finish within {within:.1f} s") from None
             running = self.workers[lane].running_function()
             self._stop(lane)
             where = ""

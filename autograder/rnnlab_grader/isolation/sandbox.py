@@ -15,7 +15,8 @@
 
 If the namespaces cannot be made (a container without CAP_SYS_ADMIN, such as Gradescope's), root
 can still change user: the worker keeps its own unprivileged user, the secret folders (graders,
-reference, corpus, master notebooks) are made root-only, and the folders on the way to the Python
+reference, corpus, master notebooks) are made root-only, the frameworks' folders readable by root
+and the Keras lanes' group only (FRAMEWORK_GID), and the folders on the way to the Python
 installation traversable (`open_for_workers`), with the limits above. Only if a worker of another
 user still could not run Python, or could read a secret, does it keep the grader's user: the
 grading's `isolation` then says so. Not root: no user switch either; see the README's threat model.
@@ -30,6 +31,7 @@ import os
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -60,10 +62,14 @@ UID_BASE, UID_SPAN = 200_000, 100_000
 LANES = {"numpy": (), "keras": ("keras",), "rebuilder": ("keras",)}
 # Only the Keras lanes have the frameworks: the from-scratch exercises cannot borrow their autodiff.
 FRAMEWORKS = ("tensorflow", "keras", "tf_keras", "tensorboard", "jax", "jaxlib", "torch")
+# Where no namespace hides them, the frameworks' folders belong to this group, which only the Keras
+# lanes' workers have (as their group): a numpy worker, of another group, cannot read them.
+FRAMEWORK_GID = 199_999
 
 
 def unprivileged_user(lane):
-    """(uid, gid) for the worker when running as root, else None (no switch is possible).
+    """(uid, gid) for the worker when running as root, else None (no switch is possible). The gid
+    is the uid's own, or FRAMEWORK_GID for the Keras lanes.
 
     Each grading process gets its own unnamed uids, one for each of its workers (`lane`), so
     that submissions graded at the same time (-j N) cannot read or signal each other, one
@@ -76,7 +82,7 @@ def unprivileged_user(lane):
     if lane not in _held:
         _held[lane] = _allocate_uid()
     uid = _held[lane][0]
-    return uid, uid
+    return uid, FRAMEWORK_GID if "keras" in LANES[lane] else uid
 
 
 _held = {}  # lane -> (uid, the open file whose lock holds it)
@@ -141,11 +147,16 @@ def _let_through(path):
 
 def open_for_workers(uid):
     """Make what a worker of user `uid` needs reachable, and the secrets not, for workers that run
-    without a namespace; True if a process of that user can now run Python and read no secret.
-    Changes modes for good: on a grading container (Gradescope's), nothing else uses them."""
+    without a namespace; True if a process of that user (and a numpy worker's group) can now run
+    Python and read no secret, nor a framework. Changes modes and owners for good: on a grading
+    container (Gradescope's), nothing else uses them; root still reads everything."""
     secrets = secret_paths()
     for folder in secrets:
         os.chmod(folder, folder.stat().st_mode & 0o7700)
+    frameworks = [SITE_PACKAGES / name for name in FRAMEWORKS if (SITE_PACKAGES / name).is_dir()]
+    for folder in frameworks:
+        os.chown(folder, 0, FRAMEWORK_GID)
+        os.chmod(folder, 0o750)
     python = Path(getattr(sys, "_base_executable", sys.executable)).resolve()
     for path in (python.parent, PYTHON_HOME, SITE_PACKAGES):
         _let_through(path)
@@ -156,7 +167,7 @@ def open_for_workers(uid):
             os.setgid(uid)
             os.setuid(uid)
             reachable = os.access(python, os.X_OK) and os.access(SITE_PACKAGES / "numpy", os.R_OK | os.X_OK)
-            hidden = not any(os.access(folder, os.R_OK) or os.access(folder, os.X_OK) for folder in secrets)
+            hidden = not any(os.access(folder, os.R_OK) or os.access(folder, os.X_OK) for folder in secrets + frameworks)
             os._exit(0 if reachable and hidden else 1)
         finally:
             os._exit(1)
@@ -296,9 +307,36 @@ class Sandbox:
                                 start_new_session=True, preexec_fn=self._enter)
 
     def kill_all(self):
-        """Kill every process left by the worker's user (children that escaped its process group)."""
+        """Kill every process left by the worker's user (children that escaped its process group);
+        without a namespace, also remove what it left in the machine's shared scratch space, so that
+        the next worker of its user (one replaced after a lent rerun) finds nothing of it there."""
         if self.user:
             kill_processes_of(self.user[0])
+            if not self.use_namespace:
+                remove_files_of(self.user[0])
+
+
+SHARED_SCRATCH = ("/tmp", "/var/tmp", "/dev/shm")  # writable by any user, where no namespace makes them private
+
+
+def remove_files_of(uid, places=SHARED_SCRATCH):
+    """Remove every file and folder that `uid` owns under `places`, in the folders any user can
+    enter (where else could it have written?); links are not followed."""
+    for place in places:
+        for folder, dirs, files in os.walk(place):
+            for name in list(dirs) + files:
+                path = os.path.join(folder, name)
+                try:
+                    status = os.lstat(path)
+                    is_folder = stat.S_ISDIR(status.st_mode)
+                    if status.st_uid == uid and is_folder:
+                        shutil.rmtree(path, ignore_errors=True)
+                    elif status.st_uid == uid:
+                        os.unlink(path)
+                    if name in dirs and (not is_folder or status.st_uid == uid or not status.st_mode & 0o001):
+                        dirs.remove(name)  # a link, removed, or closed to other users
+                except OSError:  # gone meanwhile
+                    continue
 
 
 def kill_processes_of(uid):

@@ -5,11 +5,12 @@ questions between `# BEGIN QUESTION` and `# END QUESTION` raw cells) into a stud
 with `grader.check` cells and an export cell, its public test files, and an autograder zip.
 This module runs it, copies the student side into the release (with cell ids made stable, so
 that a release is reproducible byte for byte), and repacks the zip under a stable name with
-what the plugin needs to grade on Gradescope: the `rnnlab_grader` package, the hidden graders
-and the reference, at the zip's top level (run_otter.py runs from there, so they import),
+what the plugin needs to grade on Gradescope: the `rnnlab_grader` package, the hidden graders,
+the reference and a secret of its own (grading/variants.py), at the zip's top level (run_otter.py runs from there, so they import),
 never in `files/` (which otter would copy next to the student's work).
 """
 import hashlib
+import secrets
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,7 @@ import nbformat
 import yaml
 
 from ..course import questions_of
+from ..grading import variants
 from ..paths import GRADERS, MUTANTS, PACKAGE, REFERENCE, TESTED_VERSIONS
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # zip entries carry no build time
@@ -59,7 +61,8 @@ def _with_submission_prepared(run_otter):
 
 
 def repack(otter_zip, target):
-    """Otter's zip plus rnnlab's grading code, with fixed timestamps, written to `target`."""
+    """Otter's zip plus rnnlab's grading code, with fixed timestamps, and a secret of its own,
+    written to `target`."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(otter_zip) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
         for info in sorted(source.infolist(), key=lambda i: i.filename):
@@ -75,6 +78,10 @@ def repack(otter_zip, target):
                 entry = zipfile.ZipInfo(name, FIXED_TIME)
                 entry.external_attr = 0o644 << 16
                 out.writestr(entry, path.read_bytes())
+        # Each zip its own secret (see grading/variants.py), beside rnnlab_grader: its graders' inputs.
+        entry = zipfile.ZipInfo(variants.SECRET.name, FIXED_TIME)
+        entry.external_attr = 0o600 << 16
+        out.writestr(entry, secrets.token_bytes(variants.SECRET_BYTES))
     return target
 
 

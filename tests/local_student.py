@@ -1,0 +1,98 @@
+"""A trusted package (the reference with a mistake of the corpus, an alternative) graded in this
+process by the graders' own check bodies, without workers: fast enough to grade the whole corpus
+under several variants (hidden inputs, grading/variants.py). Only for code we wrote: it runs here.
+
+It calls as StudentCode does, with the same plain results: arguments copied (a write into them is
+seen in the echo), harness steps resolved, caches passed back as they are, a raise as a StudentError,
+and `delegating` puts the reference's functions wherever the package's modules hold the originals.
+"""
+import contextlib
+import copy
+import importlib
+import sys
+
+import pytest
+
+from rnnlab_grader import reference
+from rnnlab_grader.grading import checks
+from rnnlab_grader.isolation import STEPS, Step, StudentError
+from rnnlab_grader.paths import GRADERS
+
+sys.path.insert(0, str(GRADERS))
+import tables  # noqa: E402  (the graders' declared cases)
+
+
+class LocalStudent:
+    def __init__(self, package_name):
+        self.package = package_name
+        self.delegated = ()
+
+    def function(self, qualname):
+        module, name = qualname.split(".")
+        return getattr(importlib.import_module(f"{self.package}.{module}"), name)
+
+    def call(self, qualname, *args, echo_args=False, keras_input_shape=None, within=None):
+        args = [STEPS[a.name] if isinstance(a, Step) else a for a in copy.deepcopy(args)]
+        try:
+            result = self.function(qualname)(*args)
+        except Exception as error:  # noqa: BLE001 (the package's mistake, reported as a worker would)
+            raise StudentError(f"{qualname.split('.')[1]} raised {type(error).__name__}: {error}") from None
+        return (result, args) if echo_args else result
+
+    @contextlib.contextmanager
+    def delegating(self, qualnames):
+        patched = []
+        for qualname in qualnames:
+            original, stand_in = self.function(qualname), reference.function(qualname)
+            for name, module in list(sys.modules.items()):
+                if name.split(".")[0] != self.package:
+                    continue
+                namespaces = [vars(module)] + [v for v in vars(module).values() if type(v) is dict]
+                for namespace in namespaces:
+                    for key, value in list(namespace.items()):
+                        if value is original:
+                            namespace[key] = stand_in
+                        elif type(value) is tuple and any(item is original for item in value):
+                            namespace[key] = tuple(stand_in if item is original else item for item in value)
+                        else:
+                            continue
+                        patched.append((namespace, key, value))
+        self.delegated = tuple(qualnames)
+        try:
+            yield self
+        finally:
+            self.delegated = ()
+            for namespace, key, value in reversed(patched):
+                namespace[key] = value
+
+
+CHECKS = [(tables.VALUES, checks.check_values), (tables.GRADIENTS, checks.check_gradient),
+          (tables.UNTOUCHED, checks.check_untouched)]
+
+
+def lost_groups(package_name, groups, variant, at_scale=True):
+    """The groups of `groups` in which the package, graded here under `variant`, loses points (the
+    cases that draw inputs: values, gradients, untouched; the fixed answers' rule, and with
+    `at_scale` the checks at scale, as the graders apply them)."""
+    student, lost, scaled = LocalStudent(package_name), set(), set() if at_scale else set(groups)
+    for table, check in CHECKS:
+        for case in [c for c in table if c.function in groups and c.function not in lost]:
+            try:
+                checks.charged_once(check, student, case.varied(variant))
+                if case.fixed_answer:
+                    other = next(c for c in tables.VALUES if c.function == case.function and not c.fixed_answer)
+                    checks.charged_once(checks.check_values, student, other.varied(variant))
+                if case.function not in scaled:
+                    for scale_case in [c for c in tables.AT_SCALE if c.function == case.function]:
+                        checks.charged_once(checks.check_at_scale, student, scale_case.varied(variant))
+                    scaled.add(case.function)
+            except checks.GradingFailure:
+                lost.add(case.function)
+    return lost
+
+
+def load(folder, name):
+    """The package in `folder` (a copy of rnnlab/), imported here as `name`."""
+    if name in sys.modules:
+        pytest.fail(f"{name} is imported already")
+    return reference.load_package(folder, name).__name__
