@@ -24,6 +24,20 @@ def example_dir(tmp_path_factory):
     return out
 
 
+@pytest.fixture
+def modes_restored():
+    """Puts back, after the test, the owners and modes that a grading as root without namespaces
+    changes for good (sandbox.open_for_workers: the secret folders root-only, the frameworks the
+    Keras lanes' group's), as it may on a grading container but should not on a developer's machine."""
+    from rnnlab_grader.isolation import sandbox
+    paths = [*sandbox.secret_paths(), *(sandbox.SITE_PACKAGES / name for name in sandbox.FRAMEWORKS)]
+    kept = {path: path.stat() for path in paths if path.exists()}
+    yield
+    for path, status in kept.items():
+        os.chown(path, status.st_uid, status.st_gid)
+        os.chmod(path, status.st_mode)
+
+
 @pytest.fixture(scope="session")
 def fresh_release(tmp_path_factory):
     """The release built from the sources into a temporary folder, once (not proven)."""

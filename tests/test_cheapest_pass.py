@@ -568,7 +568,7 @@ print(json.dumps({r["name"]: [r["score"], r["max_score"], r["isolation"]] for r 
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="workers have users of their own only when grading as root")
-def test_without_namespaces_nothing_passes_through_the_machines_scratch_space(tmp_path):
+def test_without_namespaces_nothing_passes_through_the_machines_scratch_space(tmp_path, modes_restored):
     # As root without CAP_SYS_ADMIN (Gradescope's containers; a TA's container): no private /tmp, so
     # what a worker leaves there is removed when it ends; the frameworks are the Keras lanes' only.
     names = ["recorder", "thief", "harvester", "replayer", "borrows_tensorflow"]

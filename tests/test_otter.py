@@ -358,7 +358,7 @@ def demo_mistake(questions):
 @pytest.mark.skipif(os.geteuid() != 0, reason="Gradescope grades as root")
 @pytest.mark.parametrize("privileged", [True, False], ids=["privileged", "no-CAP_SYS_ADMIN"])
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_gradescope_grades_and_leaks_nothing(built, clean_python, tmp_path, name, privileged):
+def test_gradescope_grades_and_leaks_nothing(built, clean_python, tmp_path, name, privileged, modes_restored):
     """As Gradescope runs a zip (a Python that has only the zip's copy of rnnlab_grader), with and
     without CAP_SYS_ADMIN: the reference full on this zip's questions only, a known mistake exactly
     its questions, and a submission that reads the reference and echoes it gets none of it back

@@ -69,3 +69,13 @@ def test_a_killed_batch_resumes_to_the_same_gradebook_without_regrading(example_
         assert (tmp_path / "resumed" / name).stat().st_mtime_ns == mtime
     for path in [*(tmp_path / "whole").glob("*.json"), tmp_path / "whole" / "gradebook.csv"]:
         assert path.read_bytes() == (tmp_path / "resumed" / path.name).read_bytes(), path.name
+
+
+def test_the_gradebooks_title_is_one_line_at_80_columns():
+    # As a table's title it wrapped into the narrow table's width (a 20-character column).
+    import io
+    from rich.console import Console
+    from rnnlab_grader.reports import analysis
+    out = io.StringIO()
+    gradebook.print_gradebook(analysis.synthetic_results(2), Console(file=out, width=80))
+    assert "Gradebook (per function: gradebook.csv; feedback: <name>.json)" in out.getvalue().splitlines()

@@ -92,10 +92,10 @@ CASES = {
         "import os, signal\ntry:\n    os.kill(os.getppid(), signal.SIGKILL)\nexcept OSError:\n    pass")], set()),
     "stops_the_grader": ("reference", [in_softmax(
         "import os, signal\ntry:\n    os.kill(os.getppid(), signal.SIGSTOP)\nexcept OSError:\n    pass")], set()),
-    "kills_its_process_group": ("reference", [in_softmax("import os, signal\nos.killpg(0, signal.SIGKILL)")],
-                                {"layers.softmax"}),
-    "stops_itself": ("reference", [in_softmax("import os, signal\nos.kill(os.getpid(), signal.SIGSTOP)")],
-                     {"layers.softmax"}),
+    # A worker is process 1 of a PID namespace of its own: what it sends itself, or its group, is ignored
+    # (before that, each cost softmax, which its worker's end broke).
+    "kills_its_process_group": ("reference", [in_softmax("import os, signal\nos.killpg(0, signal.SIGKILL)")], set()),
+    "stops_itself": ("reference", [in_softmax("import os, signal\nos.kill(os.getpid(), signal.SIGSTOP)")], set()),
     "endless_loop_at_import": ("reference", [at_import("bidirectional.py", "while True:\n    pass")],
                                unimportable("bidirectional")),
     "endless_loop_in_a_function": ("reference", [in_softmax("while True:\n    pass")], {"layers.softmax"}),

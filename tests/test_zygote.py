@@ -40,9 +40,10 @@ def _probe():
                 seen["zygote reached"] = True
             except OSError:
                 pass
-    try:
-        os.kill(os.getppid(), 0)  # the zygote, or the grader
-        seen["parent signalled"] = True
+    try:  # the zygote, or the grader: outside its PID namespace, where it has no parent (0)
+        if os.getppid():
+            os.kill(os.getppid(), 0)
+            seen["parent signalled"] = True
     except OSError:
         pass
     return seen

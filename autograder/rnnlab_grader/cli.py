@@ -1,5 +1,6 @@
 """The `rnnlab` command: a thin shell over release, engine and report."""
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -9,6 +10,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from .grading import engine, examples, known_models, mutants
+from .isolation import sandbox
 from .reports import gradebook
 from .paths import DIST, STUDENT
 
@@ -43,11 +45,22 @@ def cmd_release(args):
 
 def cmd_grade(args):
     console = Console(stderr=True)
+    if args.unsandboxed:
+        os.environ[sandbox.UNSANDBOXED] = "1"  # the graders' processes inherit it
+    elif os.geteuid() != 0 and not sandbox.user_namespaces():
+        console.print(sandbox.REFUSAL, style="red", markup=False, highlight=False)
+        return 2
     names = [engine.submission_name(p) for p in args.submissions]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         console.print(f"[red]two submissions share a name: {', '.join(duplicates)}[/]")
         return 2
+    if args.shard:  # this machine's share of the batch; `rnnlab gradebook` merges the shards' folders
+        shard, count = args.shard
+        gradebook.write_shard(args.out, shard, count, names)
+        mine = [(name, path) for name, path in zip(names, args.submissions) if gradebook.shard_of(name, count) == shard]
+        names, args.submissions = [n for n, _ in mine], [p for _, p in mine]
+        console.print(f"shard {shard}/{count}: {len(names)} of the batch's submissions")
     started = time.perf_counter()
     keys = {name: engine.grading_key(path) for name, path in zip(names, args.submissions)}
     # Resuming: a submission whose result was written for the same content and graders is kept.
@@ -78,6 +91,27 @@ def cmd_grade(args):
                       + (f"; most memory held at once: {peak['peak_memory_mib']} MiB ({peak['name']})"
                          if peak["peak_memory_mib"] else ""), markup=False)
     return 0
+
+
+def cmd_gradebook(args):
+    console = Console(stderr=True)
+    try:
+        results = gradebook.merge(args.folders, args.out)
+    except gradebook.MergeError as error:
+        console.print(f"gradebook NOT written: {error}", style="red", markup=False, highlight=False)
+        return 2
+    gradebook.print_gradebook(results, Console())
+    console.print(f"merged {len(results)} results from {len(args.folders)} folders into {args.out}/ "
+                  f"(`rnnlab report {args.out}` for the report)")
+    return 0
+
+
+def shard(text):
+    """"K/N" -> (K, N), 1 <= K <= N."""
+    shard, _, count = text.partition("/")
+    if not (shard.isdigit() and count.isdigit() and 1 <= int(shard) <= int(count)):
+        raise argparse.ArgumentTypeError(f"{text!r} is not K/N with 1 <= K <= N")
+    return int(shard), int(count)
 
 
 def cmd_examples(args):
@@ -142,7 +176,17 @@ def main(argv=None):
     p.add_argument("submissions", nargs="+", type=Path, help="folders holding rnnlab/, or zips of them")
     p.add_argument("--out", type=Path, required=True, help="folder for <name>.json and gradebook.csv")
     p.add_argument("-j", "--jobs", type=int, default=1, help="submissions graded at once")
+    p.add_argument("--shard", type=shard, metavar="K/N",
+                   help="grade only the K-th of N shares of the submissions (the same share whatever their order)")
+    p.add_argument("--unsandboxed", action="store_true",
+                   help="where neither root nor user namespaces can keep student code apart, run it as your "
+                        "own user anyway (it can then read what you can, and use the network)")
     p.set_defaults(run=cmd_grade)
+
+    p = commands.add_parser("gradebook", help="merge the results folders of a batch's shards into one")
+    p.add_argument("folders", nargs="+", type=Path, help="folders that `rnnlab grade --shard` wrote")
+    p.add_argument("--out", type=Path, required=True, help="folder for the merged results and gradebook.csv")
+    p.set_defaults(run=cmd_gradebook)
 
     p = commands.add_parser("examples", help="write the example submissions (reference, stubs, wrong ones)")
     p.add_argument("out", type=Path)

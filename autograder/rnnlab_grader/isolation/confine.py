@@ -7,6 +7,7 @@ importable, takes them after the fork.
 import ctypes
 import os
 import resource
+import signal
 
 MEMORY_LIMIT_BYTES = 4 * 2**30   # TensorFlow's import needs ~1.5 GiB of address space
 CPU_LIMIT_S = 300
@@ -15,6 +16,13 @@ MAX_PROCESSES = 512              # counts threads too (per user, so per worker):
 MAX_OPEN_FILES = 256
 
 CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWNET = 0x00020000, 0x08000000, 0x40000000
+CLONE_NEWUSER, CLONE_NEWPID = 0x10000000, 0x20000000
+PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
+# In a user namespace of its own (an ordinary user's grading), a worker is this uid and gid: not 0,
+# so that the capabilities the namespace gives for the steps below are all dropped before its code runs.
+NAMESPACE_ID = 1000
+# What the grader signals a worker with, passed on by the relay a PID namespace leaves behind.
+RELAYED_SIGNALS = (signal.SIGUSR1, signal.SIGCONT, signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 0x1, 0x2, 0x4, 0x8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 0x20, 0x1000, 0x4000, 0x40000
 
@@ -64,6 +72,45 @@ def join_group(procs_files):
     for path in procs_files:
         with open(path, "w") as stream:
             stream.write(str(os.getpid()))
+
+
+_own_user_namespace = []  # [True] once this process has entered a user namespace of its own
+
+
+def enter_user_namespace():
+    """As an ordinary user: enter a user namespace of its own, in which this process is NAMESPACE_ID
+    (the user's own uid and gid outside, the only ones mapped) and holds the capabilities the steps
+    after it need (mount, chroot), which `limit` drops. The first step, before any other namespace."""
+    uid, gid = os.geteuid(), os.getegid()
+    _check(_libc.unshare(CLONE_NEWUSER), "unshare")
+    for name, text in (("setgroups", "deny"), ("uid_map", f"{NAMESPACE_ID} {uid} 1"),
+                       ("gid_map", f"{NAMESPACE_ID} {gid} 1")):
+        with open(f"/proc/self/{name}", "w") as stream:
+            stream.write(text)
+    _own_user_namespace.append(True)
+
+
+def enter_pid_namespace():
+    """Continue as process 1 of a new PID namespace: from it no process outside can be seen or
+    signalled (the grader, the user's other processes), and when it ends everything it started
+    ends. The process that called this stays behind as a relay, which holds no file (the worker's
+    pipes close when the worker ends), passes on the signals the grader sends, and ends as the worker did."""
+    _check(_libc.unshare(CLONE_NEWPID), "unshare")
+    # Each ends when the one that started it does: a grading stopped at its time limit leaves nothing.
+    _check(_libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl")
+    child = os.fork()
+    if child == 0:
+        _check(_libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl")
+        return
+    os.closerange(0, os.sysconf("SC_OPEN_MAX"))
+    for signum in RELAYED_SIGNALS:
+        signal.signal(signum, lambda signum, frame: os.kill(child, signum))
+    _, status = os.waitpid(child, 0)  # retried after each relayed signal (PEP 475)
+    code = os.waitstatus_to_exitcode(status)
+    if code < 0:  # killed by a signal: so is the relay, for whoever reads its status
+        signal.signal(-code, signal.SIG_DFL)
+        os.kill(os.getpid(), -code)
+    os._exit(code & 0xFF)
 
 
 def isolate(binds, hidden):
@@ -121,7 +168,8 @@ def enter_root(root, keep, writable, hidden=()):
         os.makedirs(inside(path), exist_ok=True)
         _mount(path, inside(path), None, MS_BIND | MS_REC)
         if path != writable:
-            _mount("none", inside(path), None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID)
+            flags = _kept_flags(inside(path)) | MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID
+            _mount("none", inside(path), None, flags)
         bound.append(path)
     for path in hidden:
         if under(path, bound) and os.path.isdir(inside(path)):
@@ -130,9 +178,20 @@ def enter_root(root, keep, writable, hidden=()):
     os.chdir(writable)
 
 
+# statvfs's flags of a mount -> mount's: in a user namespace, a remount must keep those of the mount
+# it was bound from (they are locked), or it is refused.
+_STATVFS_TO_MOUNT = {os.ST_NODEV: MS_NODEV, os.ST_NOEXEC: MS_NOEXEC, os.ST_NOATIME: 0x400,
+                     os.ST_NODIRATIME: 0x800, os.ST_RELATIME: 0x200000}
+
+
+def _kept_flags(path):
+    found = os.statvfs(path).f_flag
+    return sum(flag for st, flag in _STATVFS_TO_MOUNT.items() if found & st)
+
+
 def limit(user):
-    """Set the resource limits and, given `user` (uid, gid), become that user: the last step,
-    after which nothing above can be undone."""
+    """Set the resource limits and, given `user` (uid, gid), become that user; in a user namespace
+    of its own, drop every capability it gave: the last step, after which nothing above can be undone."""
     limits = [(resource.RLIMIT_AS, MEMORY_LIMIT_BYTES), (resource.RLIMIT_CPU, CPU_LIMIT_S),
               (resource.RLIMIT_FSIZE, FILE_SIZE_LIMIT_BYTES), (resource.RLIMIT_CORE, 0),
               (resource.RLIMIT_NOFILE, MAX_OPEN_FILES)]
@@ -141,6 +200,24 @@ def limit(user):
         os.setgroups([])
         os.setgid(gid)
         os.setuid(uid)
-        limits.append((resource.RLIMIT_NPROC, MAX_PROCESSES))  # per user: only the worker's
+    if user or _own_user_namespace:
+        limits.append((resource.RLIMIT_NPROC, MAX_PROCESSES))  # per user (in its namespace): only the worker's
     for which, value in limits:
         resource.setrlimit(which, (value, value))
+    if _own_user_namespace:
+        _drop_capabilities()
+
+
+class _CapabilityHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapabilityData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+
+
+def _drop_capabilities():
+    """No capability left, and none to gain by an exec (a worker forked by the zygote never execs)."""
+    _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl")
+    header = _CapabilityHeader(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3: two 32-bit words
+    _check(_libc.capset(ctypes.byref(header), ctypes.byref((_CapabilityData * 2)())), "capset")

@@ -26,6 +26,7 @@ TensorFlow) once: they take the same steps (confine.py) after the fork, in ~10 m
 worker started afresh takes ~90 ms) and ~0.3 s for Keras (3-4 core-seconds afresh).
 """
 import fcntl
+import functools
 import json
 import os
 import shutil
@@ -40,7 +41,9 @@ from pathlib import Path
 import numpy as np
 
 from .. import paths
-from .confine import SYSTEM_PATHS, enter_root, isolate, join_group, keep_niceness, limit
+from . import confine
+from .confine import SYSTEM_PATHS, enter_pid_namespace, enter_root, enter_user_namespace, isolate, join_group, \
+    keep_niceness, limit
 
 
 def _outermost(folders):
@@ -106,6 +109,39 @@ def _allocate_uid():
             continue
         return uid, fd
     raise RuntimeError(f"no free worker uid in {UID_BASE}..{UID_BASE + UID_SPAN - 1}")
+
+
+@functools.lru_cache(maxsize=1)
+def user_namespaces():
+    """Whether this process, not root, can give workers namespaces of their own through a user
+    namespace (Linux allows it unless a kernel setting or a seccomp filter forbids it): tried once,
+    in a child that takes the steps a worker would."""
+    probe = os.fork()
+    if probe == 0:
+        try:
+            enter_user_namespace()
+            confine._check(confine._libc.unshare(confine.CLONE_NEWNS | confine.CLONE_NEWNET | confine.CLONE_NEWIPC
+                                                 | confine.CLONE_NEWPID), "unshare")
+            os._exit(0)
+        finally:
+            os._exit(1)
+    return os.geteuid() != 0 and os.waitpid(probe, 0)[1] == 0
+
+
+# Set (to "1") by `rnnlab grade --unsandboxed`: the only way student code runs as the grader's own user.
+UNSANDBOXED = "RNNLAB_UNSANDBOXED"
+REFUSAL = ("rnnlab refuses to run student code here: not as root, and this system does not allow user "
+           "namespaces (a kernel or distribution setting, a container's seccomp filter, or not Linux), so "
+           "student code would run as your own user, able to read the hidden graders, the reference, your "
+           "home folder and anything else you can, and to use the network. Grade where it can be kept apart: "
+           "on Gradescope (the release's autograder zips), on a Linux machine or VM where user namespaces "
+           "are allowed (e.g. sysctl kernel.unprivileged_userns_clone=1, or user.max_user_namespaces > 0), "
+           "or as root in a container. To run it as your own user anyway, knowing that, add --unsandboxed.")
+
+
+def may_run_unsandboxed():
+    """Whether student code may run as the grader's own user, where nothing else keeps it apart."""
+    return os.environ.get(UNSANDBOXED) == "1"
 
 
 def worker_uids():
@@ -178,11 +214,15 @@ _opened = {}  # "ok": whether open_for_workers succeeded (it runs once a process
 _isolation = set()  # how this process's workers were isolated: see isolation()
 
 
+ISOLATION_LEVELS = ("none", "own user", "full (user namespace)", "full")  # the weakest first
+
+
 def isolation():
     """How this process's workers were isolated, the weakest first: "none" (the grader's own user:
-    a worker could read what the grader can), "own user" (no namespace: secrets root-only),
+    a worker could read what the grader can), "own user" (no namespace: secrets root-only), "full
+    (user namespace)" (not root: namespaces through a user namespace, the grader's uid outside),
     "full" (namespaces and an own user), or "" (no worker started)."""
-    return next((level for level in ("none", "own user", "full") if level in _isolation), "")
+    return next((level for level in ISOLATION_LEVELS if level in _isolation), "")
 
 
 def _interpreter(folder, use_namespace):
@@ -221,7 +261,9 @@ class Sandbox:
         self.lane = lane
         self.warm_up = LANES[lane]
         self.user = unprivileged_user(lane)
-        self.use_namespace = self.user is not None
+        # Not root: the namespaces through a user namespace of the worker's own, where the system allows.
+        self.own_user_namespace = self.user is None and user_namespaces()
+        self.use_namespace = self.user is not None or self.own_user_namespace
         self.root = None  # the empty folder the worker's file system is built on
 
     def _prepare(self):
@@ -254,7 +296,10 @@ class Sandbox:
         """Runs in the child between fork and exec, still as root when a user switch is due."""
         join_group(_control_group)
         keep_niceness()
+        if self.own_user_namespace:
+            enter_user_namespace()
         if self.use_namespace:
+            enter_pid_namespace()
             enter_root(**self.file_system([PYTHON_HOME, SITE_PACKAGES], SITE_PACKAGES))
         limit(self.user)
 
@@ -270,13 +315,17 @@ class Sandbox:
         instead, with those modules already imported; if the zygote is gone, the worker is started
         as above.
         """
+        if os.geteuid() != 0 and not (self.own_user_namespace or may_run_unsandboxed()):
+            raise RuntimeError(REFUSAL)  # no silent unsafe mode (root's own fallbacks are below)
         self._prepare()
         env = _environment(self.workdir / "home")
         if zygote:
-            folder = Path(zygote).parent.parent  # the zygote's, which holds the Python it runs
-            system = self.file_system([folder], folder / ".site") if self.use_namespace else None
+            folder = Path(zygote).parent.parent  # the zygote's, which holds the Python it runs (as root)
+            system = (self.file_system([PYTHON_HOME, SITE_PACKAGES], SITE_PACKAGES) if self.own_user_namespace
+                      else self.file_system([folder], folder / ".site") if self.use_namespace else None)
             try:
-                return self._started(ForkedWorker(zygote, self.workdir, self.user, env, system))
+                return self._started(ForkedWorker(zygote, self.workdir, self.user, env, system,
+                                                  user_namespace=self.own_user_namespace))
             except (OSError, ValueError, KeyError):  # a zygote gone, or one that said something else
                 pass
         try:
@@ -285,7 +334,7 @@ class Sandbox:
             if not self.use_namespace:
                 raise
             self.close()
-            self.use_namespace = False
+            self.use_namespace = self.own_user_namespace = False
             if self.user and "ok" not in _opened:
                 _opened["ok"] = open_for_workers(self.user[0])
             if self.user and _opened["ok"]:
@@ -297,14 +346,15 @@ class Sandbox:
                 self.user = None
             return self._started(self._popen(env))
 
-    def _started(self, process):
-        _isolation.add("full" if self.use_namespace else "own user" if self.user else "none")
-        return process
-
     def _popen(self, env):
         return subprocess.Popen(self.command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.DEVNULL, cwd=self.workdir, env=env,
                                 start_new_session=True, preexec_fn=self._enter)
+
+    def _started(self, process):
+        _isolation.add("full (user namespace)" if self.own_user_namespace else "full" if self.use_namespace
+                       else "own user" if self.user else "none")
+        return process
 
     def kill_all(self):
         """Kill every process left by the worker's user (children that escaped its process group);
@@ -420,10 +470,11 @@ class ForkedWorker:
     """A worker forked by a zygote, as much of a subprocess.Popen as a worker's grader uses: pid,
     stdin, stdout and wait(). The zygote reports how it ended (see zygote.py)."""
 
-    def __init__(self, address, workdir, user, env, file_system=None, timeout=60):
+    def __init__(self, address, workdir, user, env, file_system=None, timeout=60, user_namespace=False):
         """`timeout`: how long the zygote may take to answer, which it does once it has imported
         TensorFlow (a few seconds, at the start of a batch). Given `file_system` (what
-        confine.enter_root takes), the worker enters it before it becomes `user`."""
+        confine.enter_root takes), the worker enters it (in a `user_namespace` of its own, if asked)
+        before it becomes `user`."""
         self.returncode = None
         self.connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.connection.settimeout(timeout)  # the zygote may still be importing TensorFlow
@@ -431,7 +482,7 @@ class ForkedWorker:
         try:
             self.connection.connect(address)
             request = {"workdir": str(workdir), "user": user, "niceness": os.nice(0), "env": env,
-                       "file_system": file_system, "control_group": _control_group}
+                       "file_system": file_system, "control_group": _control_group, "user_namespace": user_namespace}
             socket.send_fds(self.connection, [json.dumps(request).encode() + b"\n"], [requests[0], replies[1]])
             self._received = b""
             self.pid = self._message()["pid"]

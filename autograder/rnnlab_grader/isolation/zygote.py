@@ -72,7 +72,10 @@ def _become_worker(request, fds):
         os.closerange(3, 2**16)  # the listener and other graders' connections: no way back here
         os.environ.clear()
         os.environ.update(request["env"])
+        if request.get("user_namespace"):
+            confine.enter_user_namespace()
         if request.get("file_system"):
+            confine.enter_pid_namespace()
             confine.enter_root(**request["file_system"])
         confine.limit(request["user"])
         worker.main(request["workdir"])

@@ -7,6 +7,7 @@ submissions twice writes byte-identical files (each grading's time goes to
 .rnnlab-keys/<name>.seconds, for `rnnlab report`).
 """
 import csv
+import hashlib
 import io
 import json
 import os
@@ -60,6 +61,52 @@ def finished_result(out_dir, name, key):
         return None
     result = json.loads(result_file.read_text())
     return {"name": name, "max_score": sum(t["max_score"] for t in result["tests"]), **result}
+
+
+# -- shards: one batch graded by many machines, each its share into a folder of its own ----------
+
+SHARD = "shard.json"  # in STATE: {"shard": [K, N], "names": every submission of the batch}
+
+
+def shard_of(name, count):
+    """The shard (1..count) a submission of this name belongs to, whatever the batch's order."""
+    return int(hashlib.sha256(name.encode()).hexdigest(), 16) % count + 1
+
+
+def write_shard(out_dir, shard, count, names):
+    write_atomically(Path(out_dir) / STATE / SHARD, json.dumps({"shard": [shard, count], "names": sorted(names)}) + "\n")
+
+
+class MergeError(ValueError):
+    """Results folders that do not make one batch: a submission in two, or one that none holds."""
+
+
+def merge(folders, out_dir):
+    """Copy the results of several folders (shards of one batch) into `out_dir`, with their keys and
+    times, and write its gradebook; refuse a submission graded in two folders, and say which ones
+    the shards' batch holds that no folder does. Returns the results."""
+    found, expected = {}, set()
+    for folder in map(Path, folders):
+        manifest = folder / STATE / SHARD
+        if manifest.exists():
+            expected.update(json.loads(manifest.read_text())["names"])
+        for path in sorted(folder.glob("*.json")):
+            if path.stem in found:
+                raise MergeError(f"{path.stem} was graded in both {found[path.stem]} and {folder}")
+            found[path.stem] = folder
+    missing = sorted(expected - set(found))
+    if missing:
+        raise MergeError(f"{len(missing)} submissions of the batch are in no folder: {', '.join(missing[:10])}"
+                         + (" ..." if len(missing) > 10 else ""))
+    results = []
+    for name, folder in sorted(found.items()):
+        for path in (folder / f"{name}.json", folder / STATE / f"{name}.key", folder / STATE / f"{name}.seconds"):
+            if path.exists():
+                write_atomically(Path(out_dir) / path.relative_to(folder), path.read_text())
+        result = json.loads((folder / f"{name}.json").read_text())
+        results.append({"name": name, "max_score": sum(t["max_score"] for t in result["tests"]), **result})
+    write_gradebook(out_dir, results)
+    return results
 
 
 def gradebook_csv(results):
@@ -116,7 +163,10 @@ def print_gradebook(results, console=None):
     columns = [max(len(SHORT_HEADERS.get(module, module)), 6) + 3 for module in maxima]
     if name_width + 4 + sum(columns) + 9 > console.width:
         maxima = {}
-    table = Table(title="Gradebook (per function: gradebook.csv; feedback: <name>.json)")
+    # The title on a line of its own: as the table's title, a narrow table wraps it into its width.
+    console.print("Gradebook (per function: gradebook.csv; feedback: <name>.json)", style="italic",
+                  highlight=False, soft_wrap=True)
+    table = Table()
     table.add_column("submission", overflow="fold", min_width=name_width)
     for module, (_, most) in maxima.items():  # the maximum in the header keeps cells narrow
         table.add_column(f"{SHORT_HEADERS.get(module, module)}\n/{most:g}", justify="right", min_width=6)
@@ -201,7 +251,7 @@ def isolation_note(isolation):
     if not isinstance(isolation, str):
         isolation = next((level for level in ISOLATION_NOTES if level in isolation), "")
     note = ISOLATION_NOTES.get(isolation, "did not run")
-    return f"rnnlab: {'WARNING: ' if isolation == 'none' else ''}student code {note}"
+    return f"rnnlab: {'WARNING: ' if isolation == 'none' else ''}isolation: {isolation or 'none'}: student code {note}"
 
 
 ISOLATION_NOTES = {  # the weakest first
@@ -209,5 +259,7 @@ ISOLATION_NOTES = {  # the weakest first
              "README's threat model)"),
     "own user": ("ran as users of its own without namespaces (no CAP_SYS_ADMIN here); the graders and "
                  "the reference were made root-only"),
+    "full (user namespace)": ("ran in private namespaces of a user namespace (not root here), with a "
+                              "whitelisted file system and no network"),
     "full": "ran as users of its own in private namespaces, with a whitelisted file system",
 }

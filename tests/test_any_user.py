@@ -1,0 +1,181 @@
+"""Grading as an ordinary user, as a teaching assistant does on a department server or a laptop:
+their own clone, their own uid, no root. Student code is kept apart through user namespaces
+(sandbox.user_namespaces); where the system refuses those, `rnnlab grade` refuses to run it, unless
+told --unsandboxed.
+
+The suite runs as root (CI does): each test drops to a uid that has no rights on this repository,
+with a copy of the repository of its own and a home folder with a private note in it.
+"""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from rnnlab_grader.isolation import confine
+from rnnlab_grader.paths import REPO, SOLUTIONS, STUDENT
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="drops to another uid: run as root (CI does)")
+
+TA = 43210  # a uid of no account: no rights on anything of the repository's
+
+
+# Reads what the TA can read (their clone's reference and graders, their home) and connects to a server
+# the TA runs on loopback, then raises what it got as its error message: the feedback echoes it.
+READ_AND_ECHO = """
+def _probe():
+    import os, socket
+    found = []
+    for label, path in {paths!r}.items():
+        try:
+            found.append(f"{{label}}: READ {{open(path).read()[:20]!r}}")
+        except OSError as error:
+            found.append(f"{{label}}: {{type(error).__name__}}")
+    try:
+        socket.create_connection(("127.0.0.1", {port}), timeout=2).close()
+        found.append("CONNECTED")
+    except OSError as error:
+        found.append(f"connect: {{type(error).__name__}}")
+    found.append(f"uid {{os.getuid()}}, pid {{os.getpid()}}")
+    found += [line.replace("\\t", " ") for line in open("/proc/self/status").read().splitlines() if line.startswith("CapEff")]
+    raise RuntimeError("PROBE " + " | ".join(found))
+"""
+SIGMOID = "    return np.exp(-np.logaddexp(0, -a))"
+
+
+@pytest.fixture(scope="module")
+def ta(tmp_path_factory):
+    """The TA's folder: a copy of the repository's grading parts, a home with a note, submissions."""
+    root = tmp_path_factory.mktemp("ta")
+    repo = root / "repo"
+    for part in ("autograder", "solutions", "assignments"):
+        shutil.copytree(REPO / part, repo / part, ignore=shutil.ignore_patterns(
+            "__pycache__", "dist", ".rnnlab-secret", ".rnnlab-secret.*"))
+    shutil.copy(REPO / "tested-versions.txt", repo)
+    (root / "home").mkdir()
+    (root / "home" / "notes.txt").write_text("private: the TA's own note")
+    for path in [root, *root.rglob("*")]:
+        os.chown(path, TA, TA, follow_symlinks=False)
+    os.chmod(root / "home", 0o700)
+    for folder in [*reversed(root.parents)]:  # the way to it, as to a home folder
+        folder.chmod(folder.stat().st_mode | 0o001)
+    return root
+
+
+def submission(ta, name, package, edit=None):
+    folder = ta / "submissions" / name
+    shutil.copytree(package, folder / "rnnlab", ignore=shutil.ignore_patterns("__pycache__"))
+    if edit:
+        edit(folder / "rnnlab")
+    for path in [folder.parent, folder, *folder.rglob("*")]:
+        os.chown(path, TA, TA, follow_symlinks=False)
+    return folder
+
+
+def as_ta(ta, args):
+    """`rnnlab ARGS` as the TA, from their clone, with the suite's Python (which anyone may run)."""
+    env = {"PATH": os.environ["PATH"], "HOME": str(ta / "home"), "PYTHONPATH": str(ta / "repo" / "autograder")}
+    command = ["setpriv", f"--reuid={TA}", f"--regid={TA}", "--clear-groups",
+               sys.executable, "-m", "rnnlab_grader.cli", *args]
+    return subprocess.run(command, cwd=ta / "repo", env=env, capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="module")
+def loopback_server():
+    """A server the grader's side runs on 127.0.0.1, as a TA's notebook server would be."""
+    server = socket.create_server(("127.0.0.1", 0))
+    threading.Thread(target=lambda: [server.accept()[0].close() for _ in iter(int, 1)], daemon=True).start()
+    yield server.getsockname()[1]
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def graded(ta, loopback_server):
+    probe = READ_AND_ECHO.format(port=loopback_server, paths={
+        "reference": str(ta / "repo" / "solutions" / "rnnlab" / "layers.py"),
+        "graders": str(ta / "repo" / "autograder" / "graders" / "tables.py"),
+        "home": str(ta / "home" / "notes.txt"),
+        "other": str(ta / "submissions" / "reference" / "rnnlab" / "rnn.py"), "system": "/etc/hostname"})
+
+    def reader(package):
+        path = package / "layers.py"
+        path.write_text(path.read_text().replace(SIGMOID, "    _probe()\n" + SIGMOID, 1) + probe)
+    submissions = [submission(ta, "reference", SOLUTIONS / "rnnlab"), submission(ta, "stubs", STUDENT / "rnnlab"),
+                   submission(ta, "reader", SOLUTIONS / "rnnlab", reader)]
+    run = as_ta(ta, ["grade", *map(str, submissions), "--out", str(ta / "out"), "-j", "2"])
+    assert run.returncode == 0, run.stderr[-3000:]
+    results = {path.stem: json.loads(path.read_text()) for path in (ta / "out").glob("*.json")}
+    return run, results
+
+
+def test_an_ordinary_user_grades_in_user_namespaces(graded):
+    run, results = graded
+    assert "isolation: full (user namespace)" in " ".join(run.stderr.split())
+    assert results["reference"]["score"] == sum(t["max_score"] for t in results["reference"]["tests"]) > 0
+    assert results["stubs"]["score"] == 0
+
+
+def test_student_code_sees_nothing_of_the_user_and_reaches_no_network(graded):
+    _, results = graded
+    (feedback,) = {t["output"] for t in results["reader"]["tests"] if t["name"].startswith("sigmoid: values (float64 N=3")}
+    probe = feedback.split("PROBE ", 1)[1]
+    # The TA's clone, home and the other submissions are not there; the system's files are.
+    for label in ("reference", "graders", "home", "other"):
+        assert f"{label}: FileNotFoundError" in probe, probe
+    assert "system: READ" in probe, probe
+    assert "connect: " in probe and "CONNECTED" not in probe
+    assert f"uid {confine.NAMESPACE_ID}, pid 1" in probe  # a uid of its own, alone in its PID namespace
+    assert "CapEff: 0000000000000000" in probe  # and none of the capabilities its namespace gave
+
+
+# Enters a user namespace, waits for the test to map root and the TA's uid into it, sets the
+# namespace's limit on further user namespaces to 0, and runs the rest of its arguments.
+WITHOUT_USER_NAMESPACES = """
+import ctypes, os, sys
+ready, go = int(sys.argv[1]), int(sys.argv[2])
+assert ctypes.CDLL(None, use_errno=True).unshare(0x10000000) == 0  # CLONE_NEWUSER
+os.write(ready, b"u")
+os.read(go, 1)
+with open("/proc/sys/user/max_user_namespaces", "w") as limit:
+    limit.write("0")
+os.execvp(sys.argv[3], sys.argv[3:])
+"""
+
+
+def in_a_system_without_user_namespaces(ta, args):
+    """`rnnlab ARGS` as the TA where user namespaces are refused, as some systems do: in a user
+    namespace (root and the TA's uid mapped to themselves) whose limit on user namespaces is 0."""
+    ready, go = os.pipe(), os.pipe()
+    env = {"PATH": os.environ["PATH"], "HOME": str(ta / "home"), "PYTHONPATH": str(ta / "repo" / "autograder")}
+    command = ["setpriv", f"--reuid={TA}", f"--regid={TA}", "--clear-groups", sys.executable, "-m",
+               "rnnlab_grader.cli", *args]
+    child = subprocess.Popen([sys.executable, "-c", WITHOUT_USER_NAMESPACES, str(ready[1]), str(go[0]), *command],
+                             pass_fds=(ready[1], go[0]), cwd=ta / "repo", env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    os.close(ready[1])
+    os.close(go[0])
+    assert os.read(ready[0], 1) == b"u"
+    for name, ids in (("uid_map", f"0 0 1\n{TA} {TA} 1\n"), ("gid_map", f"0 0 1\n{TA} {TA} 1\n")):
+        Path(f"/proc/{child.pid}/{name}").write_text(ids)
+    os.write(go[1], b"g")
+    os.close(go[1])
+    os.close(ready[0])
+    stdout, stderr = child.communicate(timeout=600)
+    return subprocess.CompletedProcess(child.args, child.returncode, stdout, stderr)
+
+
+def test_where_user_namespaces_are_refused_grading_is_refused_unless_told(ta):
+    stubs = submission(ta, "refused_stubs", STUDENT / "rnnlab")
+    refused = in_a_system_without_user_namespaces(ta, ["grade", str(stubs), "--out", str(ta / "refused")])
+    assert refused.returncode == 2, refused.stderr[-2000:]
+    assert "refuses to run student code" in " ".join(refused.stderr.split())
+    assert not (ta / "refused").exists()
+    allowed = in_a_system_without_user_namespaces(ta, ["grade", str(stubs), "--out", str(ta / "allowed"),
+                                                       "--unsandboxed"])
+    assert allowed.returncode == 0, allowed.stderr[-2000:]
+    assert "WARNING: isolation: none" in " ".join(allowed.stderr.split())
