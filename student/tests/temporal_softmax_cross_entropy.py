@@ -3,7 +3,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "temporal_softmax_cross_entropy"
-points = 6
+points = 7
 
 @test_case(points=None, hidden=False)
 def test_temporal_softmax_cross_entropy():

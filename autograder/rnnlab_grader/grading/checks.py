@@ -723,7 +723,7 @@ def check_at_scale(student, case):
         context, upstream, call_args = f"{case.name} at scale ({describe(forward_args)}): ", None, forward_args
     else:
         backward_args, context, _, own_outputs = _backward_args(student, case)
-        context, upstream, call_args = f"at scale: {context}", backward_args[:-1], backward_args
+        context, upstream, call_args = context.replace(" after ", " at scale, after ", 1), backward_args[:-1], backward_args
     try:
         outputs = student.call(case.function, *call_args, within=within)
     except TooSlow as error:

@@ -278,9 +278,9 @@ class StudentCode:
         a pair (result, args_after) where args_after holds the plain-data arguments as the
         function left them (None for others). A function that returns a Keras layer or model
         gives its summary (see worker._summarize_keras); `keras_input_shape` places a lone
-        layer after an Input of that shape. `within` (seconds), if shorter than the call timeout, is
-        the caller's own limit for this call: a function that misses it is not taken for an endless
-        loop, and is run again in later calls.
+        layer after an Input of that shape. `within` (seconds) is the caller's own limit for this call
+        (at most the call timeout): a function that misses it is not taken for an endless loop, and
+        is run again in later calls.
         """
         sig = signature(qualname)
         module, function = qualname.split(".")
@@ -290,7 +290,7 @@ class StudentCode:
             what, detail = self.failed_imports[module]
             raise StudentError(f"importing rnnlab/{module}.py {what} earlier{detail}")
         timeout = self.timeout + (KERAS_IMPORT_S if sig.keras else 0)
-        own_limit = within is not None and within < timeout
+        own_limit = within is not None
         if qualname in self.hung:
             raise StudentError(f"{function} did not finish within {timeout:.0f} s in an earlier call "
                                "(an endless loop?), so it is not run again")
@@ -300,7 +300,7 @@ class StudentCode:
                    "returns": list(sig.returns), "opaque": list(sig.opaque), "echo_args": echo_args,
                    "keras": sig.keras, "keras_input_shape": keras_input_shape,
                    "delegate": list(self.delegated), "hung": [q for q in self.hung if q not in self.delegated]}
-        deadline = time.monotonic() + (within if own_limit else timeout)  # for writes, reads and callbacks
+        deadline = time.monotonic() + (min(within, timeout) if own_limit else timeout)  # writes, reads, callbacks
         try:
             _write_by(process.stdin, request, deadline)
             while True:  # frames before the reply: the import went through, or a callback
@@ -323,7 +323,7 @@ class StudentCode:
                                    f"(an endless loop?)") from None
             if own_limit:  # busy, not stuck for good: a fresh worker for the next call
                 self._stop(lane)
-                raise TooSlow(f"{function} did not finish within {within:.1f} s") from None
+                raise TooSlow(f"{function} did not finish within {min(within, timeout):.1f} s") from None
             running = self.workers[lane].running_function()
             self._stop(lane)
             where = ""
