@@ -4,7 +4,8 @@ under several variants (hidden inputs, grading/variants.py). Only for code we wr
 
 It calls as StudentCode does, with the same plain results: arguments copied (a write into them is
 seen in the echo), harness steps resolved, caches passed back as they are, a raise as a StudentError,
-and `delegating` puts the reference's functions wherever the package's modules hold the originals.
+and `delegating` puts the reference's functions wherever the package's modules hold the originals
+(as the worker does, with its own function).
 """
 import contextlib
 import copy
@@ -15,7 +16,7 @@ import pytest
 
 from rnnlab_grader import reference
 from rnnlab_grader.grading import checks
-from rnnlab_grader.isolation import STEPS, Step, StudentError
+from rnnlab_grader.isolation import STEPS, Step, StudentError, worker
 from rnnlab_grader.paths import GRADERS
 
 sys.path.insert(0, str(GRADERS))
@@ -41,28 +42,14 @@ class LocalStudent:
 
     @contextlib.contextmanager
     def delegating(self, qualnames):
-        patched = []
-        for qualname in qualnames:
-            original, stand_in = self.function(qualname), reference.function(qualname)
-            for name, module in list(sys.modules.items()):
-                if name.split(".")[0] != self.package:
-                    continue
-                namespaces = [vars(module)] + [v for v in vars(module).values() if type(v) is dict]
-                for namespace in namespaces:
-                    for key, value in list(namespace.items()):
-                        if value is original:
-                            namespace[key] = stand_in
-                        elif type(value) is tuple and any(item is original for item in value):
-                            namespace[key] = tuple(stand_in if item is original else item for item in value)
-                        else:
-                            continue
-                        patched.append((namespace, key, value))
+        patched = [p for qualname in qualnames
+                   for p in worker._replace(qualname, reference.function(qualname), package=self.package)]
         self.delegated = tuple(qualnames)
         try:
             yield self
         finally:
             self.delegated = ()
-            for namespace, key, value in reversed(patched):
+            for namespace, key, value in reversed(patched):  # as the worker restores them
                 namespace[key] = value
 
 
