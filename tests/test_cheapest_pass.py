@@ -548,7 +548,9 @@ def test_answers_read_from_feedback_and_replayed_earn_nothing(tmp_path):
 def test_numerical_backwards_lose_only_at_scale(graded):
     # Each backward test it loses, it loses to the check at scale: its small cases pass (the five-point
     # stencil is within the tolerance), so nothing else in the graders would have stopped it.
-    lost = [t for t in graded["differentiates_numerically"]["tests"] if t["score"] < t["max_score"]]
+    # (A stencil over logits of +-1000 may miss the float64 tolerance: those cases can fail on their own.)
+    lost = [t for t in graded["differentiates_numerically"]["tests"]
+            if t["score"] < t["max_score"] and "large logits" not in t["name"]]
     assert lost and all("at scale" in t["output"] and "did not finish within" in t["output"] for t in lost), \
         [t["output"][:200] for t in lost if "at scale" not in t["output"]][:3]
 
