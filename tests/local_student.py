@@ -57,24 +57,39 @@ CHECKS = [(tables.VALUES, checks.check_values), (tables.GRADIENTS, checks.check_
           (tables.UNTOUCHED, checks.check_untouched)]
 
 
-def lost_groups(package_name, groups, variant, at_scale=True):
-    """The groups of `groups` in which the package, graded here under `variant`, loses points (the
-    cases that draw inputs: values, gradients, untouched; the fixed answers' rule, and with
-    `at_scale` the checks at scale, as the graders apply them)."""
-    student, lost, scaled = LocalStudent(package_name), set(), set() if at_scale else set(groups)
+def graded_cases(package_name, groups, variant, skipped=frozenset()):
+    """Each case of `groups` that draws inputs (values, gradients, untouched), graded here under
+    `variant` with the fixed answers' rule: (case, the GradingFailure or None), in the order the
+    graders run them; the functions in `skipped` (the caller may add to it as it goes) are left out."""
+    student = LocalStudent(package_name)
     for table, check in CHECKS:
-        for case in [c for c in table if c.function in groups and c.function not in lost]:
+        for case in [c for c in table if c.function in groups]:
+            if case.function in skipped:
+                continue
             try:
                 checks.charged_once(check, student, case.varied(variant))
                 if case.fixed_answer:
                     other = next(c for c in tables.VALUES if c.function == case.function and not c.fixed_answer)
                     checks.charged_once(checks.check_values, student, other.varied(variant))
-                if case.function not in scaled:
-                    for scale_case in [c for c in tables.AT_SCALE if c.function == case.function]:
-                        checks.charged_once(checks.check_at_scale, student, scale_case.varied(variant))
-                    scaled.add(case.function)
-            except checks.GradingFailure:
-                lost.add(case.function)
+                yield case, None
+            except checks.GradingFailure as failure:
+                yield case, failure
+
+
+def lost_groups(package_name, groups, variant, at_scale=True):
+    """The groups of `groups` in which the package, graded here under `variant`, loses points (the
+    cases that draw inputs, and with `at_scale` the checks at scale, as the graders apply them)."""
+    student, lost, scaled = LocalStudent(package_name), set(), set() if at_scale else set(groups)
+    for case, failure in graded_cases(package_name, groups, variant, skipped=lost):
+        try:
+            if failure:
+                raise failure
+            if case.function not in scaled:
+                scaled.add(case.function)
+                for scale_case in [c for c in tables.AT_SCALE if c.function == case.function]:
+                    checks.charged_once(checks.check_at_scale, student, scale_case.varied(variant))
+        except checks.GradingFailure:
+            lost.add(case.function)
     return lost
 
 

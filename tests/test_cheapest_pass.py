@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pytest
 
+import local_student
 from rnnlab_grader.contract import SIGNATURES
 from rnnlab_grader.grading import engine
 from rnnlab_grader.paths import SOLUTIONS, STUDENT
@@ -543,6 +544,18 @@ def test_answers_read_from_feedback_and_replayed_earn_nothing(tmp_path):
         answers = learned([result], answers)
     assert sum(len(seen) for seen in answers.values()) > 40  # the feedback showed answers: it was read
     assert scores == [0, 0, 0, 0], scores
+
+
+def test_constant_answers_earn_no_case_under_a_hundred_variants(tmp_path):
+    # The batch above grades them under one secret; the cases are drawn per submission, so a draw
+    # where a constant is right by chance (no padding needed, every u in its likeliest token's bin,
+    # a decoder saying one word) would earn a case in some gradings: in this process, under a hundred
+    # variants, no case may pass (one in a hundred gradings passed one before the redraws in tables.py).
+    package = local_student.load(from_stubs(tmp_path, "constants", constant_answers) / "rnnlab", "local_constants")
+    passed = {(case.function, case.label) for index in range(100)
+              for case, failure in local_student.graded_cases(package, set(CONSTANT_BODIES), f"v{index}".encode())
+              if failure is None}
+    assert passed == set()
 
 
 def test_numerical_backwards_lose_only_at_scale(graded):

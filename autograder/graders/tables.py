@@ -167,20 +167,38 @@ def seq2seq(cell, target="tgt_in"):
     return build
 
 
+def redrawn_until(build, decisive, why):
+    """`build`, drawn again until `decisive(*args)` holds: a drawn case must tell the function from
+    the cheapest answers a student could give without it (`why` says which)."""
+    def redrawn(g):
+        for _ in range(200):
+            args = build(g)
+            if decisive(*copy.deepcopy(args)):
+                return args
+        raise RuntimeError(f"no inputs where {why} in 200 draws")
+    return redrawn
+
+
 def informative(build, function):
     """`build`, drawn again until the reference's `function` gives three different tokens and two
     different rows: random weights often make a decoder say one word for ever, and then feeding back
     the prediction, carrying the state or reading the encoder would change nothing."""
     decode = reference.function(function)
 
-    def redrawn(g):
-        for _ in range(200):
-            args = build(g)
-            tokens = decode(*copy.deepcopy(args))
-            if len(np.unique(tokens)) >= 3 and len({tuple(row) for row in tokens}) >= 2:
-                return args
-        raise RuntimeError(f"no informative inputs for {function} in 200 draws")
-    return redrawn
+    def decisive(*args):
+        tokens = decode(*args)
+        return len(np.unique(tokens)) >= 3 and len({tuple(row) for row in tokens}) >= 2
+    return redrawn_until(build, decisive, f"{function} gives three tokens and two rows")
+
+
+def unlike(build, function, shortcut):
+    """`build`, drawn again until the reference's `function` answers otherwise than `shortcut`
+    (a constant, the likeliest token): a shortcut that is right by chance would earn the case."""
+    answer = reference.function(function)
+
+    def decisive(*args):
+        return not np.array_equal(np.asarray(answer(*args)), np.asarray(shortcut(*args)))
+    return redrawn_until(build, decisive, f"{function} differs from {shortcut.__doc__}")
 
 
 def decoder_inputs(g):
@@ -189,17 +207,19 @@ def decoder_inputs(g):
 
 def conv_padding(T, K, stride, padding):
     """Drawn like (T, K, stride, padding): the same stride and padding, a kernel of K's parity
-    (2, 4, 6 or 3, 5, 7), and a total padding of the same parity (an odd one puts a step on the right)."""
+    (2, 4, 6 or 3, 5, 7), a total padding of the same parity (an odd one puts a step on the right),
+    and some padding wherever padding is asked for (else `return 0, 0` would be right by chance)."""
     conv1d_padding = reference.function("architectures.conv1d_padding")
 
-    def parity(T, K):
-        return sum(conv1d_padding(T, K, stride, padding)) % 2
+    def fits(T_drawn, K_drawn):
+        total = sum(conv1d_padding(T_drawn, K_drawn, stride, padding))
+        return total % 2 == sum(conv1d_padding(T, K, stride, padding)) % 2 and (padding == "valid" or total > 0)
 
     def build(g):
         while True:
             K_drawn = K % 2 + 2 * int(g.rng.integers(1, 4))
             T_drawn = int(g.rng.integers(K_drawn, K_drawn + 13))
-            if parity(T_drawn, K_drawn) == parity(T, K):
+            if fits(T_drawn, K_drawn):
                 return T_drawn, K_drawn, stride, padding
     return build
 
@@ -251,6 +271,11 @@ def sampling(g):
     logits[:, 0] = -np.inf  # a token that can never be drawn
     probs = np.exp(logits - logits.max(axis=1, keepdims=True))
     return probs / probs.sum(axis=1, keepdims=True), g.rng.random(g.dims["N"])
+
+
+def likeliest(probs, u):
+    """the likeliest token"""
+    return np.argmax(probs, axis=1)
 
 
 def sampling_on_the_edges(g):
@@ -446,8 +471,9 @@ VALUES = [
       for temperature, top_k in [(1.0, None), (0.5, None), (2.0, None), (0, None), (1.0, 3), (0.7, 1)]],
     *[Case("architectures.next_token_probs", token_probs_on_ties(temperature, top_k), dims("N=3 V=5"),
            note=f"ties, temperature={temperature} top_k={top_k}") for temperature, top_k in [(1.0, 2), (0, None)]],
-    Case("architectures.sample_from", sampling, dims("N=50 V=6")),
-    Case("architectures.sample_from", sampling_on_the_edges, dims("N=5 V=4"), note="u on cumulative sums"),
+    Case("architectures.sample_from", unlike(sampling, "architectures.sample_from", likeliest), dims("N=50 V=6")),
+    Case("architectures.sample_from", unlike(sampling_on_the_edges, "architectures.sample_from", likeliest),
+         dims("N=5 V=4"), note="u on cumulative sums"),
     *[Case("architectures.generate", informative(generation(cell, temperature, top_k, cond), "architectures.generate"),
            dims(d),
            note=f"{cell} temperature={temperature} top_k={top_k}{' conditioned' if cond else ''}")
@@ -600,13 +626,14 @@ UNTOUCHED = [
     Case("architectures.many_to_one_loss", many_to_one("gru", labels=True), dims("N=3 T=4 V=5 D=2 H=3 C=2")),
     Case("architectures.tagger_loss", tagger("lstm", labels=True), dims("N=2 T=4 V=5 D=2 H=3 K=3")),
     Case("architectures.seq2seq_loss", seq2seq("rnn", "tgt"), dims("N=3 S=4 T=4 V=6 W=5 D=2 H=2")),
-    Case("architectures.greedy_decode", seq2seq("gru", "max_len"), dims("N=2 S=4 T=3 V=6 W=5 D=2 H=2")),
+    Case("architectures.greedy_decode", informative(seq2seq("gru", "max_len"), "architectures.greedy_decode"),
+         dims("N=2 S=4 T=3 V=6 W=5 D=2 H=2")),
     Case("architectures.conv1d_forward", conv(1, "same"), dims("N=2 T=5 D=3 K=3 F=2")),
     Case("architectures.conv1d_backward", conv(2, "valid"), dims("N=2 T=7 D=3 K=3 F=2"),
          forward="architectures.conv1d_forward", wrt=(0, 1, 2)),
     Case("architectures.cnn_classifier_loss", cnn(1, "valid", labels=True), dims("N=3 T=6 V=5 D=2 K=3 F=3 C=2")),
     Case("architectures.next_token_probs", token_probs(0.5, 3), dims("N=3 V=6")),
-    Case("architectures.sample_from", sampling, dims("N=5 V=4")),
+    Case("architectures.sample_from", unlike(sampling, "architectures.sample_from", likeliest), dims("N=5 V=4")),
     Case("timeseries.make_windows", windows(2), dims("T=10 F=2 W=3")),
     Case("timeseries.fit_scaler", scaler, dims("T=12 F=2")),
     Case("timeseries.prepare_forecasting", preparing(1, 0.75), dims("T=20 F=1 W=3")),
