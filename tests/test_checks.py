@@ -18,18 +18,10 @@ import pytest
 
 from rnnlab_grader.course import sessions
 from rnnlab_grader.paths import SOLUTIONS, STUDENT
+from rnnlab_grader.release import consistency
 from rnnlab_grader.release.build import split_solutions
 
 COURSE = sessions()
-
-COLLECT = """
-import json, sys, pytest
-class Collect:
-    def pytest_collection_modifyitems(self, items):
-        found = [[item.nodeid, [m.args for m in item.iter_markers("function")]] for item in items]
-        open(sys.argv[1], "w").write(json.dumps(found))
-sys.exit(pytest.main(["--collect-only", "-p", "no:cacheprovider", "-m", ""], plugins=[Collect()]))
-"""
 
 # Run questions' checks as grader.check does: otter's test file, from the student's folder
 # (importing otter takes seconds: once for a list of (folder, question)). Prints [[passed, output]].
@@ -47,33 +39,11 @@ print(json.dumps(results))
 """
 
 
-@pytest.fixture(scope="module")
-def public_tests(tmp_path_factory):
-    """[(node id, [function marker arguments])] of every public test of the release."""
-    found = tmp_path_factory.mktemp("collected") / "tests.json"
-    run = subprocess.run([sys.executable, "-c", COLLECT, found], cwd=STUDENT, capture_output=True, text=True)
-    assert run.returncode == 0, run.stdout + run.stderr
-    return json.loads(found.read_text())
-
-
-def test_every_public_test_checks_one_graded_function_of_its_session(public_tests):
-    session_of = {function: s["number"] for s in COURSE for function in s["groups"]}
-    wrong = []
-    for node, marks in public_tests:
-        if len(marks) != 1 or len(marks[0]) != 1:
-            wrong.append(f"{node}: marks {marks}, not one @pytest.mark.function(name)")
-        elif marks[0][0] not in session_of:
-            wrong.append(f"{node}: {marks[0][0]} is no question's function")
-        elif not node.startswith(f"tests/session{session_of[marks[0][0]]}/"):
-            wrong.append(f"{node}: {marks[0][0]} is graded in Session {session_of[marks[0][0]]}")
-    assert len(public_tests) > 100 and wrong == []
-
-
-def test_every_question_has_public_tests(public_tests):
-    tested = {marks[0][0] for _, marks in public_tests if marks}
-    untested = [question for s in COURSE for question, functions in s["questions"].items()
-                if not tested & set(functions)]
-    assert untested == []
+def test_every_public_test_checks_one_graded_function_of_its_session_and_every_question_has_one(tmp_path):
+    # What the release checks (release/consistency.py), on the release as committed.
+    collected, error = consistency.public_tests(STUDENT, tmp_path)
+    assert collected is not None, error
+    assert len(collected) > 100 and consistency.public_test_problems(COURSE, collected) == []
 
 
 def partly_done(target, done):

@@ -16,7 +16,7 @@ import yaml
 from conftest import make_submission
 from rnnlab_grader.grading import known_models
 from rnnlab_grader.release import build, otter_assign
-from rnnlab_grader.paths import SOLUTIONS, STUDENT
+from rnnlab_grader.paths import ASSIGNMENTS, SOLUTIONS, STUDENT
 
 RNNLAB = str(Path(sys.executable).parent / "rnnlab")
 
@@ -121,3 +121,85 @@ def test_stubs_that_score_stop_the_release(fresh, tmp_path):
     scoring.solution_lines = set()  # only the score proof is under test here
     with pytest.raises(build.ReleaseError, match="the stubs score points"):
         build.prove(scoring)
+
+
+# -- a refused release writes nothing: each kind of refusal, from a copy of the course's sources --
+
+def course_copy(tmp_path):
+    """Copies of solutions/ and assignments/ to edit, and a release folder and zips as the last
+    release left them."""
+    sources = tmp_path / "sources"
+    shutil.copytree(SOLUTIONS, sources / "solutions", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ASSIGNMENTS, sources / "assignments")
+    shutil.copytree(STUDENT, tmp_path / "student", ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
+    (tmp_path / "dist").mkdir()
+    (tmp_path / "dist" / "rnn_fundamentals-autograder.zip").write_bytes(b"the last release's zip")
+    return sources / "solutions", sources / "assignments"
+
+
+def every_byte(tmp_path):
+    files = [p for p in sorted(tmp_path.iterdir()) if p.name != "sources"]
+    found = {p: p.read_bytes() for root in files for p in ([root] if root.is_file() else root.rglob("*")) if p.is_file()}
+    return found | {known_models.TABLE: known_models.TABLE.read_bytes()}
+
+
+def edit(path, old, new):
+    text = path.read_text()
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def with_points(assignments):
+    notebook = assignments / "rnn_fundamentals.ipynb"
+    edit(notebook, '"name: rnn_step_forward"', '"name: rnn_step_forward\\n",\n    "points: 6"')
+
+
+def without_markers(solutions):
+    layers = solutions / "rnnlab" / "layers.py"
+    body = layers.read_text().split("def softmax(")[0]  # sigmoid's region, before the next function
+    edit(layers, body, body.replace("    # BEGIN SOLUTION\n", "").replace("    # END SOLUTION\n", ""))
+
+
+def failing_hidden_case(solutions):
+    edit(solutions / "rnnlab" / "rnn.py", "return h, step_caches", "return h * 2, step_caches")
+
+
+def unmarked_public_test(solutions):
+    edit(solutions / "tests" / "session1" / "test_layers.py", '@pytest.mark.function("layers.sigmoid")\n', "")
+
+
+REFUSALS = {  # edit, which source it edits, what the refusal says
+    "points disagree": (with_points, "assignments", [
+        "assignments/rnn_fundamentals.ipynb, question rnn_step_forward: `points: 6`",
+        "its hidden tests give 4 (autograder/graders/tables.py"]),
+    "a solution without its markers": (without_markers, "solutions", ["the stubs score points", "sigmoid"]),
+    "a hidden case the reference fails": (failing_hidden_case, "solutions",
+                                          ["the reference does not score full marks", "rnn_forward"]),
+    "a public test without its function mark": (unmarked_public_test, "solutions", [
+        "solutions/tests/session1/test_layers.py", "0 function marks"]),
+}
+
+
+@pytest.mark.parametrize("refusal", REFUSALS)
+def test_a_refused_release_changes_no_file(tmp_path, refusal):
+    solutions, assignments = course_copy(tmp_path)
+    change, source, said = REFUSALS[refusal]
+    change(solutions if source == "solutions" else assignments)
+    before = every_byte(tmp_path)
+    with pytest.raises(build.ReleaseError) as refused:
+        build.release(tmp_path / "student", tmp_path / "dist", solutions=solutions, assignments=assignments)
+    message = " ".join(str(refused.value).split())
+    assert all(part in message for part in said), message
+    assert every_byte(tmp_path) == before
+    assert not list(tmp_path.glob(f"{build.STAGING}*"))  # its staging folder is gone too
+
+
+def test_a_check_writes_nothing_and_names_where_the_time_went(tmp_path):
+    solutions, assignments = course_copy(tmp_path)
+    before = every_byte(tmp_path)
+    run = subprocess.run([RNNLAB, "release", "--check", "--function", "rnn.rnn_step_forward",
+                          "--out", str(tmp_path / "student"), "--dist", str(tmp_path / "dist")],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "reference: 4 / 4" in run.stderr and "grading the stubs" in run.stderr
+    assert every_byte(tmp_path) == before

@@ -18,28 +18,28 @@ from .paths import DIST, STUDENT
 def cmd_release(args):
     from .release import build  # nbformat's schema checker takes 1.4 s to import: only for this command
     console = Console(stderr=True)
+    if args.function and not args.check:
+        console.print("[red]--function proves part of the course: only with --check (a release proves it all)[/]")
+        return 2
     started = time.perf_counter()
     try:
-        if not args.force:  # before anything is done: someone's work is never lost
-            build.check_no_work_in(args.out)
+        built, timings = build.release(args.out, args.dist, force=args.force, check=args.check,
+                                       functions=args.function and args.function.split(","))
     except build.ReleaseError as error:
-        console.print(f"[bold red]release NOT written[/]: {error}", highlight=False)
-        return 2
-    table = build.known_models_of()  # first: the zips carry it
-    known_models.save(table)
-    console.print(f"kept the summaries of the reference's {len(table['summaries'])} Keras models for the graders")
-    built = build.build(args.out, dist=args.dist, force=True)
-    console.print(f"wrote {len(built.files)} files to {built.out}, {len(built.zips)} otter autograder zips to {args.dist}")
-    if not args.no_prove:
-        try:
-            build.prove(built)
-        except build.ReleaseError as error:
-            console.print(f"[bold red]release NOT fit to hand out[/]: {error}")
-            return 1
-        for who, (score, max_score) in built.proofs.items():
-            console.print(f"  {who}: {score:g} / {max_score:g} on the hidden graders")
-        console.print("  public tests pass on the reference; no solution or hidden text leaked")
-    console.print(f"release built in {time.perf_counter() - started:.1f} s")
+        verdict = "NOT fit to release" if args.check else "release refused, nothing written"
+        console.print(f"[bold red]{verdict}[/]: {error}", highlight=False)
+        return 2 if isinstance(error, build.HoldsWork) else 1
+    for who, (score, max_score) in built.proofs.items():
+        console.print(f"  {who}: {score:g} / {max_score:g} on the hidden graders")
+    console.print("  public tests pass on the reference; no solution or hidden text leaked; "
+                  "the course's sources agree")
+    if args.check:
+        console.print("checked: fit to release (nothing written)")
+    else:
+        console.print(f"wrote {len(built.files)} files to {built.out}, {len(built.zips)} otter autograder zips to {args.dist}")
+    console.print(f"release {'checked' if args.check else 'built'} in {time.perf_counter() - started:.1f} s:")
+    for step, seconds in timings.items():
+        console.print(f"  {seconds:5.1f} s  {step}")
     return 0
 
 
@@ -168,8 +168,10 @@ def main(argv=None):
     p = commands.add_parser("release", help="build student/ from solutions/ and assignments/, and prove it")
     p.add_argument("--out", type=Path, default=STUDENT, help="where to write the release (default: student/)")
     p.add_argument("--dist", type=Path, default=DIST, help="where to write otter autograder zips (default: autograder/dist/)")
-    p.add_argument("--no-prove", action="store_true", help="skip grading the reference and the stubs")
     p.add_argument("--force", action="store_true", help="overwrite a release folder that holds someone's work")
+    p.add_argument("--check", action="store_true", help="run every check and proof, write nothing")
+    p.add_argument("--function", metavar="MODULE.NAME[,...]",
+                   help="with --check: prove only these functions (the instructor's loop while editing one)")
     p.set_defaults(run=cmd_release)
 
     p = commands.add_parser("grade", help="grade submissions with the hidden graders")

@@ -34,9 +34,22 @@ def questions_of(config):
     return next(iter(config["plugins"][0].values()))["questions"]
 
 
+def stated_points(cells):
+    """question -> the `points:` its BEGIN QUESTION cell states, for those that state one (the
+    release writes them from the graders: see release/consistency.py)."""
+    stated = {}
+    for cell in cells:
+        if cell["cell_type"] == "raw" and _source(cell).startswith("# BEGIN QUESTION"):
+            fields = yaml.safe_load(_source(cell).removeprefix("# BEGIN QUESTION")) or {}
+            if "points" in fields:
+                stated[fields.get("name")] = float(fields["points"])
+    return stated
+
+
 def sessions(assignments=ASSIGNMENTS):
-    """The course's sessions, in order: [{"number", "title", "notebook", "questions", "groups"}],
-    with "questions" as questions_of gives them and "groups" all their functions, in order."""
+    """The course's sessions, in order: [{"number", "title", "notebook", "questions", "groups",
+    "stated_points"}], with "questions" as questions_of gives them, "groups" all their functions, in
+    order, and "stated_points" as stated_points gives them."""
     found = []
     for path in sorted(Path(assignments).glob("*.ipynb")):
         cells = json.loads(path.read_text())["cells"]  # plain JSON: nbformat is slow to import
@@ -45,5 +58,6 @@ def sessions(assignments=ASSIGNMENTS):
                         for m in [SESSION_HEADING.search(_source(c))] if m), None)
         number, title = (int(heading.group(1)), heading.group(2)) if heading else (None, path.stem)
         found.append({"number": number, "title": title, "notebook": path.stem, "questions": questions,
-                      "groups": [g for groups in questions.values() for g in groups]})
+                      "groups": [g for groups in questions.values() for g in groups],
+                      "stated_points": stated_points(cells)})
     return sorted(found, key=lambda s: (s["number"] is None, s["number"] or 0, s["notebook"]))

@@ -32,11 +32,8 @@ def stamp():
 def seed(model_cache):
     """Put the known summaries into an empty model cache folder; return how many (0 if the table
     was made with another Keras or worker.py, or is missing)."""
-    try:
-        table = json.loads(TABLE.read_text())
-    except (OSError, ValueError):
-        return 0
-    if table.get("stamp") != stamp():
+    table = load()
+    if table is None or table.get("stamp") != stamp():
         return 0
     for digest, summary in table["summaries"].items():
         (Path(model_cache) / f"{digest}.json").write_text(json.dumps(summary))
@@ -49,5 +46,17 @@ def record(model_cache):
             "summaries": {p.stem: json.loads(p.read_text()) for p in sorted(Path(model_cache).glob("*.json"))}}
 
 
+def dumps(table):
+    return json.dumps(table, indent=1, sort_keys=True) + "\n"
+
+
+def load():
+    """The committed table (None if missing or unreadable)."""
+    try:
+        return json.loads(TABLE.read_text())
+    except (OSError, ValueError):
+        return None
+
+
 def save(table):
-    TABLE.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
+    TABLE.write_text(dumps(table))

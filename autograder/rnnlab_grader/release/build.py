@@ -13,21 +13,26 @@ reference, and no solution line or hidden grader text appears anywhere in the re
 Before the release is built, the reference is graded once more to record the summaries of its Keras
 models (grading/known_models.py), which the graders, in the repository and in the zips, start from.
 """
+import contextlib
+import ctypes
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 
+from .. import course
 from ..grading import engine, known_models
-from . import otter_assign
-from ..paths import ASSIGNMENTS, DIST, GRADERS, SOLUTIONS
+from . import consistency, otter_assign
+from ..paths import ASSIGNMENTS, DIST, GRADERS, SOLUTIONS, STUDENT
 
 BEGIN = re.compile(r"^(\s*)# BEGIN SOLUTION\s*$")
 END = re.compile(r"^\s*# END SOLUTION\s*$")
@@ -38,6 +43,10 @@ PLAIN_FILES = ["README.md", "DATA.md", "pytest.ini"]
 
 class ReleaseError(Exception):
     """The release is not fit to hand out; the message says why."""
+
+
+class HoldsWork(ReleaseError):
+    """The release folder holds someone's work (see work_in)."""
 
 
 def split_solutions(text, keep=()):
@@ -85,6 +94,8 @@ class Release:
     solution_lines: set = field(default_factory=set)
     public_lines: set = field(default_factory=set)  # the reference outside its solution regions
     proofs: dict = field(default_factory=dict)
+    otter_zips: Path = None  # otter's own zips, until write_zips repacks them
+    known_models: dict = None  # the summaries of the reference's Keras models, recorded by prove
 
 
 MANIFEST = ".release"  # in a release: each file it wrote, with its digest
@@ -108,7 +119,7 @@ def check_no_work_in(out):
     """Raise ReleaseError if `out` holds work (see work_in), which a release would overwrite."""
     work = work_in(out)
     if work:
-        raise ReleaseError(f"{out} holds files that no release wrote, or changed since ({', '.join(work[:5])}"
+        raise HoldsWork(f"{out} holds files that no release wrote, or changed since ({', '.join(work[:5])}"
                            f"{' ...' if len(work) > 5 else ''}): nothing was written. Release elsewhere "
                            f"(--out DIR; the zips go to --dist all the same), or overwrite them (--force)")
 
@@ -117,15 +128,12 @@ def _digest(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def build(out, solutions=SOLUTIONS, assignments=ASSIGNMENTS, dist=DIST, force=False):
-    """Write the student release into `out` (emptied first) and otter's autograder zips into
-    `dist`; return what was written. A folder `out` that holds work (see work_in) is left as it is
-    (ReleaseError), unless `force`."""
+def build(out, solutions=SOLUTIONS, assignments=ASSIGNMENTS, dist=None, notebooks=True):
+    """Write the student release into `out` (which must not exist) and, with `dist`, otter's
+    autograder zips there (see write_zips); return what was written. Without `notebooks`, only the
+    package, the public tests and the plain files (add_notebooks adds the rest)."""
     out = Path(out)
-    if not force:
-        check_no_work_in(out)
-    if out.exists():
-        shutil.rmtree(out)
+    out.mkdir(parents=True)
     release = Release(out)
     for source in sorted((solutions / "rnnlab").glob("*.py")):
         stub, solution = split_solutions(source.read_text())
@@ -140,20 +148,47 @@ def build(out, solutions=SOLUTIONS, assignments=ASSIGNMENTS, dist=DIST, force=Fa
     for name in PLAIN_FILES:
         _write(release, Path(name), (solutions / name).read_text())
     _write(release, Path("requirements.txt"), student_requirements())
+    if notebooks:
+        add_notebooks(release, assignments)
+    if dist is not None:
+        write_zips(release, dist)
+    return release
+
+
+def add_notebooks(release, assignments=ASSIGNMENTS, points=None):
+    """otter assign on every master notebook: the student notebooks and their check tests into the
+    release, otter's own autograder zips into a folder of their own (write_zips repacks them); then
+    the release's manifest. `points` gives each question's worth (default: what its graders give,
+    consistency.question_points)."""
     notebooks = sorted(assignments.glob("*.ipynb"))
     not_otter = [n.name for n in notebooks if not otter_assign.is_otter_notebook(n)]
     if not_otter:
         raise ReleaseError(f"not in Otter Assign format (no ASSIGNMENT CONFIG first cell): {not_otter}")
+    if points is None:
+        points = consistency.question_points(engine.catalogue(), {
+            q: f for s in course.sessions(assignments) for q, f in s["questions"].items()})
+    release.otter_zips = Path(tempfile.mkdtemp(prefix="rnnlab-otter-zips-"))
     with ThreadPoolExecutor(max_workers=2) as pool:  # otter assign is a process of its own
-        for written in pool.map(lambda n: otter_assign.assign(n, out, dist), notebooks):
-            for path in written:
-                if path.suffix == ".zip":
-                    release.zips.append(path)
-                else:
-                    release.files.append(path.relative_to(out))
-    manifest = {str(path): _digest(out / path) for path in sorted(release.files)}
-    (out / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
-    return release
+        for written in pool.map(lambda n: otter_assign.assign(n, release.out, release.otter_zips, points), notebooks):
+            release.files += [path.relative_to(release.out) for path in written]
+    manifest = {str(path): _digest(release.out / path) for path in sorted(release.files)}
+    (release.out / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
+
+
+def write_zips(release, dist, table=None):
+    """Repack otter's zips of `release` into `dist/<notebook>-autograder.zip`, with rnnlab's grading
+    code and `table` as its known_models.json (default: the committed one); each zip replaces its
+    old file in one rename. Returns their paths (also in release.zips)."""
+    dist = Path(dist)
+    dist.mkdir(parents=True, exist_ok=True)
+    table_bytes = known_models.dumps(table) if table is not None else None
+    for otter_zip in sorted(Path(release.otter_zips).glob("*.zip")):
+        target = dist / f"{otter_zip.stem}-autograder.zip"
+        staged = otter_assign.repack(otter_zip, dist / f".{target.name}.new", known_models=table_bytes)
+        os.replace(staged, target)
+        release.zips.append(target)
+    shutil.rmtree(release.otter_zips)
+    return release.zips
 
 
 STUDENT_PACKAGES = ["numpy", "matplotlib", "pytest", "otter-grader", "keras", "jupyter", "ipykernel"]
@@ -182,6 +217,93 @@ def known_models_of(reference_dir=SOLUTIONS):
     with tempfile.TemporaryDirectory(prefix="rnnlab-models-") as models, engine.shared(models) as batch:
         engine.grade_submission(reference_dir, name="reference", batch=batch)
         return known_models.record(models)
+
+
+# ---------------------------------------------------------------------------
+# A release: checked, built and proven in a staging folder, then put in place
+
+
+STAGING = ".rnnlab-release-"  # beside the release folder while it is built (same file system: renames)
+
+
+def release(out=STUDENT, dist=DIST, force=False, check=False, functions=None,
+            solutions=SOLUTIONS, assignments=ASSIGNMENTS):
+    """Check the course's consistency, build the release in a staging folder and prove it there;
+    then, unless `check`, put it in place: `out` replaced in one exchange of names (two renames where
+    the system has no exchange), each zip in one rename, known_models.json rewritten. A refused release
+    (ReleaseError) writes nothing. `functions` (with `check`) proves only theirs. Returns the Release
+    and {step: seconds}."""
+    out, timings = Path(out).absolute(), {}
+    if functions and not check:
+        raise ValueError("a release proves every function: `functions` only with `check`")
+    if not check and not force:
+        check_no_work_in(out)
+    with _timed(timings, "consistency"):
+        course_now = course.sessions(assignments)
+        problems = consistency_problems(course_now, solutions)
+    if problems:
+        raise ReleaseError("the course's sources disagree:\n  " + "\n  ".join(problems))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=None if check else out.parent))
+    built = None
+    try:
+        built = build(staging / out.name, solutions, assignments, notebooks=False)
+        prove(built, solutions, functions, timings)  # first: the proofs a change to a function meets
+        if functions is None:
+            with _timed(timings, "notebooks (otter assign)"):
+                add_notebooks(built, assignments)
+            leaks = find_leaks(built)
+            if leaks:
+                raise ReleaseError("the release gives away hidden material:\n  " + "\n  ".join(leaks[:20]))
+        if not check:
+            with _timed(timings, "writing"):
+                write_zips(built, dist, built.known_models)
+                _put_in_place(built.out, out, staging / "previous")
+                if built.known_models != known_models.load():
+                    known_models.save(built.known_models)
+        built.out = out if not check else None
+    finally:
+        if built is not None and built.otter_zips and built.otter_zips.exists():
+            shutil.rmtree(built.otter_zips)
+        shutil.rmtree(staging, ignore_errors=True)
+    return built, timings
+
+
+def consistency_problems(course_now, solutions=SOLUTIONS):
+    """Every disagreement between the course's sources (see consistency.py)."""
+    catalogue = engine.catalogue()
+    with tempfile.TemporaryDirectory(prefix="rnnlab-public-") as scratch:
+        collected, error = consistency.public_tests(solutions, scratch)
+    if collected is None:
+        return [f"the public tests (solutions/tests/) cannot be collected:\n{error}"]
+    return (consistency.points_problems(course_now, catalogue)
+            + consistency.question_map_problems(course_now, catalogue)
+            + consistency.signature_problems(solutions)
+            + consistency.untouched_problems(solutions, consistency.untouched_functions())
+            + consistency.public_test_problems(course_now, collected))
+
+
+RENAME_EXCHANGE = 2  # renameat2(2)'s flag: swap two names in one step
+
+
+def _put_in_place(new, target, previous):
+    """Make `new` (a folder) be `target`: exchanged in one step where Linux's renameat2 allows,
+    else the old one renamed to `previous` first. The old release ends at `new` or `previous`."""
+    if target.exists() and _exchange(new, target):
+        return
+    if target.exists():
+        os.rename(target, previous)
+    os.rename(new, target)
+
+
+def _exchange(a, b):
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), RENAME_EXCHANGE) == 0
 
 
 # ---------------------------------------------------------------------------
@@ -222,30 +344,55 @@ def _code_lines(line):
         yield quoted.group(1).replace('\\"', '"').strip()
 
 
-def prove(release, reference_dir=SOLUTIONS):
-    """Check the release or raise ReleaseError; record the measured proofs in `release`."""
-    leaks = find_leaks(release)
+def prove(release, reference_dir=SOLUTIONS, functions=None, timings=None):
+    """Check the release or raise ReleaseError; record the measured proofs in `release`, and the
+    summaries of the Keras models the reference's grading rebuilt (release.known_models: the graders
+    start from them, see grading/known_models.py). With `functions`, only theirs are graded and tested.
+    `timings` (a dict) receives the seconds each proof took."""
+    timings = {} if timings is None else timings
+    with _timed(timings, "leaks"):
+        leaks = find_leaks(release)
     if leaks:
         raise ReleaseError("the release gives away hidden material:\n  " + "\n  ".join(leaks[:20]))
-    reference = engine.grade_submission(reference_dir, name="reference")
-    stubs = engine.grade_submission(release.out, name="stubs")
+    groups = set(functions) if functions else None
+    # One batch, whose model cache starts empty: what the reference's grading rebuilds is the table.
+    with tempfile.TemporaryDirectory(prefix="rnnlab-models-") as models, engine.shared(models) as batch:
+        with _timed(timings, "grading the reference"):
+            reference = engine.grade_submission(reference_dir, name="reference", groups=groups, batch=batch)
+            release.known_models = known_models.record(models) if not functions else None
+        with _timed(timings, "grading the stubs"):
+            stubs = engine.grade_submission(release.out, name="stubs", groups=groups, batch=batch)
     release.proofs = {"reference": (reference["score"], reference["max_score"]),
                       "stubs": (stubs["score"], stubs["max_score"])}
-    if reference["score"] != reference["max_score"]:
+    if reference["score"] != reference["max_score"] or reference["max_score"] == 0:
         failed = [t["name"] + ": " + t["output"] for t in reference["tests"] if t["score"] < t["max_score"]]
-        raise ReleaseError("the reference does not score full marks:\n  " + "\n  ".join(failed[:20]))
+        raise ReleaseError("the reference does not score full marks:\n  " + "\n  ".join(
+            failed[:20] or [reference["output"]]))
     if stubs["score"] != 0:
         passed = [t["name"] for t in stubs["tests"] if t["score"] > 0]
-        raise ReleaseError("the stubs score points:\n  " + "\n  ".join(passed[:20]))
-    public = _run_public_tests(release.out, reference_dir)
+        raise ReleaseError("the stubs score points (a solution region missing its markers?):\n  "
+                           + "\n  ".join(passed[:20]))
+    with _timed(timings, "public tests"):
+        public = _run_public_tests(release.out, reference_dir, functions)
     if public.returncode != 0:
         raise ReleaseError("the public tests fail on the reference:\n" + public.stdout[-3000:])
 
 
-def _run_public_tests(release_dir, package_parent):
-    """Run the release's public tests against the package found in `package_parent`."""
+@contextlib.contextmanager
+def _timed(timings, what):
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[what] = timings.get(what, 0) + time.perf_counter() - started
+
+
+def _run_public_tests(release_dir, package_parent, functions=None):
+    """Run the release's public tests (of `functions` only, if given) against the package found in
+    `package_parent`."""
+    only = ["--function", ",".join(functions)] if functions else []
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--rootdir", str(release_dir),
-         "-c", str(release_dir / "pytest.ini"), "-o", f"pythonpath={package_parent}",
+         "-c", str(release_dir / "pytest.ini"), "-o", f"pythonpath={package_parent}", *only,
          str(release_dir / "tests")],
         capture_output=True, text=True, cwd=package_parent)

@@ -60,9 +60,12 @@ def _with_submission_prepared(run_otter):
     return run_otter.replace(RUN_LINE, prepare + RUN_LINE)
 
 
-def repack(otter_zip, target):
+KNOWN_MODELS = "rnnlab_grader/grading/known_models.json"
+
+
+def repack(otter_zip, target, known_models=None):
     """Otter's zip plus rnnlab's grading code, with fixed timestamps, and a secret of its own,
-    written to `target`."""
+    written to `target`; `known_models` (bytes), if given, is the zip's known_models.json."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(otter_zip) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
         for info in sorted(source.infolist(), key=lambda i: i.filename):
@@ -77,7 +80,7 @@ def repack(otter_zip, target):
             for path, name in _zip_members(root, prefix):
                 entry = zipfile.ZipInfo(name, FIXED_TIME)
                 entry.external_attr = 0o644 << 16
-                out.writestr(entry, path.read_bytes())
+                out.writestr(entry, known_models if name == KNOWN_MODELS and known_models else path.read_bytes())
         # Each zip its own secret (see grading/variants.py), beside rnnlab_grader: its graders' inputs.
         entry = zipfile.ZipInfo(variants.SECRET.name, FIXED_TIME)
         entry.external_attr = 0o600 << 16
@@ -128,10 +131,11 @@ def _with_checks(notebook, questions):
     return notebook
 
 
-def _prepared(master, target):
+def _prepared(master, target, points):
     """A copy of `master` to give otter assign: its config asks for the tested Python and versions
     (tested_versions; each requirement named in the master is pinned, and Keras, which TensorFlow
-    pulls in, too), and each question has its check (_with_checks)."""
+    pulls in, too), each question is worth `points[question]` (the graders' points: the masters
+    need not state them) and has its check (_with_checks)."""
     notebook = nbformat.read(master, as_version=4)
     header, config_text = notebook.cells[0].source.split("\n", 1)
     config = yaml.safe_load(config_text)
@@ -139,19 +143,25 @@ def _prepared(master, target):
     config["python_version"] = python
     config["requirements"] = [pins.get(name, name) for name in config.get("requirements", [])] + [pins["keras"]]
     notebook.cells[0].source = header + "\n" + yaml.safe_dump(config, sort_keys=False)
+    for cell in notebook.cells:
+        if cell.cell_type == "raw" and cell.source.startswith("# BEGIN QUESTION"):
+            fields = yaml.safe_load(cell.source.removeprefix("# BEGIN QUESTION"))
+            fields["points"] = points[fields["name"]]
+            cell.source = "# BEGIN QUESTION\n" + yaml.safe_dump(fields, sort_keys=False).strip()
     nbformat.write(_with_checks(notebook, questions_of(config)), target)
     return target
 
 
-def assign(master, student_out, dist_dir):
+def assign(master, student_out, otter_zips, points):
     """Run otter assign on `master` (prepared: see _prepared); write its student side into `student_out`
-    and the autograder zip to `dist_dir/<name>-autograder.zip`. Returns the written paths."""
+    and otter's autograder zip to `otter_zips/<name>.zip` (repack makes it ours). Returns the
+    student side's paths."""
     master = Path(master).resolve()
     written = []
     with tempfile.TemporaryDirectory(prefix="rnnlab-assign-") as tmp:
         dist = Path(tmp) / "dist"
         (Path(tmp) / "master").mkdir()
-        prepared = _prepared(master, Path(tmp) / "master" / master.name)
+        prepared = _prepared(master, Path(tmp) / "master" / master.name, points)
         run = subprocess.run([sys.executable, "-m", "otter", "assign", str(prepared), str(dist)],
                              cwd=master.parent, capture_output=True, text=True)
         if run.returncode != 0:
@@ -166,5 +176,5 @@ def assign(master, student_out, dist_dir):
             shutil.copy(test, target)
             written.append(target)
         (otter_zip,) = (dist / "autograder").glob("*-autograder_*.zip")
-        written.append(repack(otter_zip, Path(dist_dir) / f"{master.stem}-autograder.zip"))
+        shutil.move(otter_zip, Path(otter_zips) / f"{master.stem}.zip")
     return written

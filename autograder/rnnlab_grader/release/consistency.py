@@ -1,0 +1,155 @@
+"""The course's facts that live in more than one file, checked against each other before a release.
+
+Each fact has one source; where another file repeats it, the release compares the two and names both:
+
+    points of a question       the graders' cases (Case(points=...) in autograder/graders/tables.py,
+                               @grade(points=...) in its test files); a master notebook's
+                               `points:` may be left out (the release writes it) or must agree
+    question -> functions      the master notebook's ASSIGNMENT CONFIG; every function the graders
+                               grade belongs to exactly one question, every question's functions are graded
+    signatures                 the contract (rnnlab_grader/contract.py, from shared/contract.md);
+                               the reference's functions take the same arguments, in the same order
+    public tests               each marked @pytest.mark.function("module.name") with one function of
+                               its session, in tests/session<N>/; every question has one
+    inputs untouched           the public tests' MUST_NOT_MODIFY (solutions/tests/conftest.py) is the
+                               set of functions the graders check untouched (UNTOUCHED in tables.py)
+
+`problems(...)` returns one plain sentence per disagreement ([] when the course is consistent).
+"""
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from ..contract import SIGNATURES
+from ..paths import GRADERS
+
+TABLES = "autograder/graders/tables.py"
+CONFTEST = "solutions/tests/conftest.py"
+
+
+def question_points(catalogue, questions):
+    """question -> points its functions' hidden tests give: the only source of a question's worth."""
+    worth = {question: sum(t["points"] for t in catalogue if t["group"] in functions)
+             for question, functions in questions.items()}
+    return {question: int(points) if float(points).is_integer() else points for question, points in worth.items()}
+
+
+def points_problems(course, catalogue):
+    """A master's `points:` that differs from what its question's graders give."""
+    found = []
+    for session in course:
+        worth = question_points(catalogue, session["questions"])
+        for question, stated in session["stated_points"].items():
+            if question in worth and stated != worth[question]:
+                found.append(f"assignments/{session['notebook']}.ipynb, question {question}: `points: {stated:g}` "
+                             f"in its BEGIN QUESTION cell, but its hidden tests give {worth[question]:g} "
+                             f"({TABLES}: the points of the cases of {', '.join(session['questions'][question])}). "
+                             f"The graders decide a question's points: delete the notebook's `points:` line "
+                             f"(the release writes it) or change the cases' points")
+    return found
+
+
+def question_map_problems(course, catalogue):
+    """Graded functions in no question or in two; questions naming functions nobody grades."""
+    graded = list(dict.fromkeys(t["group"] for t in catalogue))
+    owners = {}
+    for session in course:
+        for question, functions in session["questions"].items():
+            for function in functions:
+                owners.setdefault(function, []).append(f"{session['notebook']}.ipynb:{question}")
+    found = [f"{function} is graded ({TABLES}) but in no question of any master notebook's ASSIGNMENT "
+             f"CONFIG (questions: {{question: [module.function, ...]}})" for function in graded if function not in owners]
+    found += [f"{function} is in two questions ({' and '.join(where)}): each graded function belongs to one"
+              for function, where in owners.items() if len(where) > 1]
+    found += [f"{where[0]} names {function}, which no hidden test grades ({TABLES}; contract.py)"
+              for function, where in owners.items() if function not in graded]
+    return found
+
+
+def signature_problems(solutions):
+    """Contract functions the reference lacks, or defines with other arguments (read from the source)."""
+    defined = {}
+    for path in sorted((Path(solutions) / "rnnlab").glob("*.py")):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.FunctionDef):
+                defined[f"{path.stem}.{node.name}"] = tuple(a.arg for a in node.args.args)
+    found = []
+    for qualname, signature in SIGNATURES.items():
+        module = qualname.split(".")[0]
+        if qualname not in defined:
+            found.append(f"{qualname} is in the contract (rnnlab_grader/contract.py) but not defined in "
+                         f"solutions/rnnlab/{module}.py")
+        elif defined[qualname] != signature.args:
+            found.append(f"{qualname}: the contract (rnnlab_grader/contract.py) says ({', '.join(signature.args)}), "
+                         f"solutions/rnnlab/{module}.py defines ({', '.join(defined[qualname])})")
+    return found
+
+
+COLLECT = """
+import json, sys, pytest
+class Collect:
+    def pytest_collection_modifyitems(self, items):
+        found = [[item.nodeid, [list(m.args) for m in item.iter_markers("function")]] for item in items]
+        open(sys.argv[1], "w").write(json.dumps(found))
+sys.exit(pytest.main(["--collect-only", "-q", "-p", "no:cacheprovider", "-m", ""], plugins=[Collect()]))
+"""
+
+
+def public_tests(release_dir, scratch):
+    """[(node id, [function mark arguments])] of every public test of a release folder."""
+    found = Path(scratch) / "public-tests.json"
+    run = subprocess.run([sys.executable, "-c", COLLECT, found], cwd=release_dir, capture_output=True, text=True)
+    if run.returncode != 0 or not found.exists():
+        return None, run.stdout[-2000:] + run.stderr[-2000:]
+    return json.loads(found.read_text()), ""
+
+
+def public_test_problems(course, collected):
+    """Public tests without one function mark of their session's folder; questions without a public test."""
+    session_of = {function: s["number"] for s in course for function in s["groups"]}
+    found = []
+    for node, marks in collected:
+        where = f"solutions/{node.split('::')[0]}, {node.split('::', 1)[-1]}"
+        if len(marks) != 1 or len(marks[0]) != 1:
+            found.append(f"{where}: {len(marks)} function marks; a public test names one graded function, "
+                         f'@pytest.mark.function("module.name")')
+        elif marks[0][0] not in session_of:
+            found.append(f"{where}: marked {marks[0][0]}, which is no question's function")
+        elif not node.startswith(f"tests/session{session_of[marks[0][0]]}/"):
+            found.append(f"{where}: {marks[0][0]} is graded in Session {session_of[marks[0][0]]}: "
+                         f"move the test to tests/session{session_of[marks[0][0]]}/")
+    tested = {marks[0][0] for _, marks in collected if len(marks) == 1 and marks[0]}
+    found += [f"assignments/{s['notebook']}.ipynb, question {question}: no public test checks "
+              f"{' or '.join(functions)} (its grader.check would pass on the stubs)"
+              for s in course for question, functions in s["questions"].items() if not tested & set(functions)]
+    return found
+
+
+def _assigned_set(path, name):
+    """The literal set assigned to `name` at the top level of a Python file."""
+    for node in ast.parse(Path(path).read_text()).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
+            return set(ast.literal_eval(node.value))
+    return set()
+
+
+def untouched_problems(solutions, untouched_functions):
+    """MUST_NOT_MODIFY of the public tests against the functions the graders check untouched."""
+    public = _assigned_set(Path(solutions) / "tests" / "conftest.py", "MUST_NOT_MODIFY")
+    found = [f"{f} is checked untouched by the graders (UNTOUCHED in {TABLES}) but not in MUST_NOT_MODIFY "
+             f"of {CONFTEST}: a student would first hear of it from the grade" for f in sorted(untouched_functions - public)]
+    found += [f"{f} is in MUST_NOT_MODIFY of {CONFTEST} but the graders do not check it untouched "
+              f"(UNTOUCHED in {TABLES})" for f in sorted(public - untouched_functions)]
+    return found
+
+
+def untouched_functions(graders=GRADERS):
+    """The functions of the graders' UNTOUCHED table, read by importing it (it needs the reference)."""
+    sys.path.insert(0, str(graders))
+    try:
+        import tables
+        return {case.function for case in tables.UNTOUCHED}
+    finally:
+        sys.path.remove(str(graders))
