@@ -244,6 +244,14 @@ def print_item_summary(analysis, console=None, weakest=10, top=10):
     else:
         console.print("no grading times recorded")
 
+    similarity = analysis.get("similarity")
+    if similarity:
+        console.print(f"[bold]most similar code[/] ({similarity['pairs']} pairs of {similarity['submissions']} "
+                      f"submissions; see the HTML report):", highlight=False)
+        for row in similarity["top"][:5]:
+            console.print(f"  {_share(row['similarity'])}  {row['first']} · {row['second']}", highlight=False,
+                          markup=False)
+
 
 def isolation_note(isolation):
     """One line for the instructor: how student code was kept from the graders (see
@@ -255,8 +263,8 @@ def isolation_note(isolation):
 
 
 ISOLATION_NOTES = {  # the weakest first
-    "none": ("ran as the grader's own user: it could read the graders and the reference (see the "
-             "README's threat model)"),
+    "none": ("ran as the grader's own user: it could read the graders and the reference (see "
+             "docs/threat-model.md)"),
     "own user": ("ran as users of its own without namespaces (no CAP_SYS_ADMIN here); the graders and "
                  "the reference were made root-only"),
     "full (user namespace)": ("ran in private namespaces of a user namespace (not root here), with a "

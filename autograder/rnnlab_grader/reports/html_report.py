@@ -31,6 +31,9 @@ table.wide { width: 100%; } td { overflow-wrap: anywhere; }
 img.plot { display: block; max-width: 100%; height: auto; margin: 0.5em 0; }
 .note { color: #495057; font-size: 0.92em; } .full { color: #2b8a3e; } .zero { color: #c92a2a; }
 code { font-size: 0.95em; }
+.side { display: grid; grid-template-columns: 1fr 1fr; gap: 0.5em; }
+.side pre { overflow-x: auto; font-size: 0.8em; background: #f8f9fa; padding: 0.5em; margin: 0; }
+mark { background: #ffe066; }
 """
 
 # Counts the plots the browser decoded (naturalWidth > 0) once everything has loaded.
@@ -251,12 +254,38 @@ def render(analysis):
         f"<p>{analysis['graded']} graded, {analysis['submissions'] - analysis['graded']} could not be graded; "
         f"full marks are {analysis['max_score']:g} points. "
         '<a href="#scores">Scores</a> · <a href="#questions">Questions</a> · '
-        '<a href="#mistakes">Mistakes</a> · <a href="#problems">Problems</a> · <a href="#timing">Grading time</a></p>',
+        '<a href="#mistakes">Mistakes</a> · <a href="#problems">Problems</a> · <a href="#timing">Grading time</a>'
+        + (' · <a href="#similarity">Similar code</a>' if analysis.get("similarity") else "") + "</p>",
         '<p id="plot-check" class=note>Plots not checked (scripts are off).</p>',
         scores_section(analysis), questions_section(analysis), mistakes_section(analysis),
         problems_section(analysis), timing_section(analysis),
+        *([similarity_section(analysis["similarity"])] if analysis.get("similarity") else []),
     ])
     plots = body.count('<img class="plot"')
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             f"<title>rnnlab item analysis</title>\n<style>{STYLE}</style>\n</head>\n"
             f'<body data-plots="{plots}">\n{body}\n<script>{CHECK_SCRIPT}</script>\n</body>\n</html>\n')
+
+
+def similarity_section(similarity):
+    """The most similar pairs of submissions, by the code they wrote; the first ones side by side."""
+    parts = ["<h2 id=similarity>Similar code</h2>",
+             f"<p class=note>{similarity['pairs']} pairs of {similarity['submissions']} submissions compared by "
+             "winnowed fingerprints of the code they wrote (the stubs' code and docstrings left out; names and "
+             "strings do not count). Similarity: the larger of the two shares of written code found in the "
+             "other. A high share is a reason to look, not a finding: short functions written the natural way "
+             "look alike.</p>"]
+    rows = [[index + 1, f"{row['first']} · {row['second']}", _percent(row["similarity"]),
+             f"{_percent(row['shares'][0])} / {_percent(row['shares'][1])}",
+             ", ".join(f"{module} ({tokens})" for module, tokens in row["modules"][:4])]
+            for index, row in enumerate(similarity["top"])]
+    parts.append(table(["rank", "pair", "similarity", "shares (first / second)", "modules (shared tokens)"], rows,
+                       numeric=(0, 2), wide=True))
+    for index, row in enumerate(r for r in similarity["top"] if "highlights" in r):
+        parts.append(f"<details{' open' if index == 0 else ''}><summary>{html.escape(row['first'])} and "
+                     f"{html.escape(row['second'])}: {_percent(row['similarity'])}</summary>")
+        for module, first, second in row["highlights"]:
+            parts += [f"<h4><code>{html.escape(module)}</code></h4>", "<div class=side>",
+                      f"<pre>{first}</pre>", f"<pre>{second}</pre>", "</div>"]  # escaped by highlight_overlap
+        parts.append("</details>")
+    return "\n".join(parts)
