@@ -304,7 +304,7 @@ def gradescope_run(python, autograder_zip, submission, tree, privileged=True):
 
 
 def test_otter_run_from_a_clean_python_with_the_zip_on_its_path(built, clean_python, tmp_path):
-    # What the README tells a TA to do: otter imports the plugin by name, from the unpacked zip.
+    # What docs/graders.md tells a TA to do: otter imports the plugin by name, from the unpacked zip.
     autograder = next(z for z in built.zips if z.name.startswith("rnn_fundamentals"))
     with zipfile.ZipFile(autograder) as archive:
         archive.extractall(tmp_path / "unpacked")

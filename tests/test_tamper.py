@@ -3,7 +3,7 @@
 Each case starts from the reference or the untouched stubs and adds one trick. `loses` names
 the test groups that must score zero; every other test must score full marks (so the total
 is exact). A trick on the stubs must still score 0. All cases are graded in one batch, which
-must finish. What the corpus does not defend against is in the README's threat model.
+must finish. What the corpus does not defend against is in docs/threat-model.md.
 """
 import os
 import shutil

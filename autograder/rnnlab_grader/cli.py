@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import Progress
 
-from .grading import engine, examples, known_models, mutants
+from .grading import engine, examples, mutants
 from .isolation import sandbox
 from .reports import gradebook
 from .paths import DIST, STUDENT
@@ -40,6 +40,23 @@ def cmd_release(args):
     console.print(f"release {'checked' if args.check else 'built'} in {time.perf_counter() - started:.1f} s:")
     for step, seconds in timings.items():
         console.print(f"  {seconds:5.1f} s  {step}")
+    return 0
+
+
+def cmd_scaffold(args):
+    from .release import scaffold  # nbformat: only for this command
+    console = Console(stderr=True)
+    try:
+        written = scaffold.scaffold(args.function, args.session, args.question,
+                                    scaffold.parse_arrays(args.args), scaffold.parse_arrays(args.returns))
+    except scaffold.ScaffoldError as error:
+        console.print(f"[red]nothing written[/]: {error}", highlight=False)
+        return 2
+    for path in written:
+        console.print(f"  wrote {path}", highlight=False)
+    console.print(f"next: write each {scaffold.PLACEHOLDER} (`grep -rn '{scaffold.PLACEHOLDER}' solutions assignments "
+                  f"autograder`), then `rnnlab release --check --function {args.function}` (docs/instructors.md)",
+                  highlight=False)
     return 0
 
 
@@ -83,7 +100,7 @@ def cmd_grade(args):
     gradebook.print_gradebook(list(results.values()), Console())
     console.print(f"graded {len(todo)} submissions in {time.perf_counter() - started:.1f} s "
                   f"(-j {args.jobs}); results in {args.out}/")
-    if graded:  # how student code was kept apart, and bounded (see the README's threat model)
+    if graded:  # how student code was kept apart, and bounded (see docs/threat-model.md)
         note = gradebook.isolation_note([r["isolation"] for r in graded])
         console.print(note, style="bold red" if "WARNING" in note else None, markup=False)
         peak = max(graded, key=lambda r: r["peak_memory_mib"] or 0)
@@ -154,6 +171,13 @@ def cmd_report(args):
                       style="red", markup=False)
         return 2
     item_analysis = analysis.item_analysis(results)
+    if args.submissions:  # who wrote code alike: read from the submissions, as grading takes them in
+        from .reports import similarity
+        with tempfile.TemporaryDirectory(prefix="rnnlab-similarity-") as scratch:
+            packages, refused = similarity.staged_packages(args.submissions, scratch)
+            item_analysis["similarity"] = similarity.summary(similarity.pairs(packages, args.stubs), packages)
+        for name, why in refused.items():
+            console.print(f"similarity: {name} left out: {why}", style="yellow", markup=False)
     page = args.html or args.dir / "report.html"
     gradebook.write_atomically(page, html_report.render(item_analysis))
     gradebook.print_item_summary(item_analysis, Console())
@@ -173,6 +197,14 @@ def main(argv=None):
     p.add_argument("--function", metavar="MODULE.NAME[,...]",
                    help="with --check: prove only these functions (the instructor's loop while editing one)")
     p.set_defaults(run=cmd_release)
+
+    p = commands.add_parser("scaffold", help="add a new graded function to every source that names it")
+    p.add_argument("function", metavar="MODULE.NAME", help="the new function, e.g. layers.relu")
+    p.add_argument("--session", type=int, required=True, help="the session (master notebook) whose question it is")
+    p.add_argument("--question", required=True, help="the question's name in that notebook")
+    p.add_argument("--args", required=True, metavar="'NAME:AXES ...'", help="its array arguments, e.g. 'x:NH'")
+    p.add_argument("--returns", required=True, metavar="'NAME:AXES ...'", help="what it returns, e.g. 'out:NH'")
+    p.set_defaults(run=cmd_scaffold)
 
     p = commands.add_parser("grade", help="grade submissions with the hidden graders")
     p.add_argument("submissions", nargs="+", type=Path, help="folders holding rnnlab/, or zips of them")
@@ -204,6 +236,10 @@ def main(argv=None):
     p = commands.add_parser("report", help="item analysis of a graded folder: a terminal summary and an HTML page")
     p.add_argument("dir", type=Path, help="the folder `rnnlab grade --out` wrote")
     p.add_argument("--html", type=Path, help="where to write the page (default: DIR/report.html)")
+    p.add_argument("--submissions", nargs="+", type=Path, metavar="SUBMISSION",
+                   help="also rank pairs of these submissions (as given to rnnlab grade) by similar code")
+    p.add_argument("--stubs", type=Path, default=STUDENT / "rnnlab",
+                   help="the stubs handed out, whose code is left out of the similarity (default: student/rnnlab)")
     p.add_argument("--synthetic", type=int, metavar="N",
                    help="first write N synthetic results into DIR (made from the mutant corpus, not graded)")
     p.add_argument("--seed", type=int, default=0, help="seed of the synthetic results (default: 0)")

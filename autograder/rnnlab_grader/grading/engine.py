@@ -135,7 +135,7 @@ def grade_submission(path, name=None, timeout=SUBMISSION_TIMEOUT_S, call_timeout
         uids = _end_workers(tmp / "worker_uids.json", group)
     return {**_result(name, outcomes, problem, groups), "seconds": round(time.perf_counter() - started, 2),
             "worker_uids": uids, "isolation": isolated,  # who ran its code, how, and what bounded it:
-            # see the README's threat model
+            # see docs/threat-model.md
             "control_group": describe_control_group(group),
             "peak_memory_mib": round(peak_memory / 2**20) if peak_memory else None}
 

@@ -174,7 +174,7 @@ class ControlGroup:
 
 
 def describe(group):
-    """What bounds a submission as a whole, in words (for the terminal and the README's claims)."""
+    """What bounds a submission as a whole, in words (for the terminal and the claims in docs/threat-model.md)."""
     if group is None:
         return "no control group (per-process limits only)"
     versions = "+".join(sorted({f"v{version}" for _, version in group.folders}))

@@ -243,7 +243,7 @@ class StudentCode:
         finally:
             self.delegated = ()
             # A worker that was lent the reference keeps nothing of it for later checks: it could
-            # have recorded the reference's answers (see the README's threat model).
+            # have recorded the reference's answers (see docs/threat-model.md).
             for lane in self.lent_to & set(self.workers):
                 self._stop(lane)
             self.lent_to.clear()

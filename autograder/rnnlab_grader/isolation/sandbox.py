@@ -19,7 +19,7 @@ reference, corpus, master notebooks) are made root-only, the frameworks' folders
 and the Keras lanes' group only (FRAMEWORK_GID), and the folders on the way to the Python
 installation traversable (`open_for_workers`), with the limits above. Only if a worker of another
 user still could not run Python, or could read a secret, does it keep the grader's user: the
-grading's `isolation` then says so. Not root: no user switch either; see the README's threat model.
+grading's `isolation` then says so. Not root: no user switch either; see docs/threat-model.md.
 
 A batch's workers are forked from a `Zygote` of their lane instead, which has imported numpy (or
 TensorFlow) once: they take the same steps (confine.py) after the fork, in ~10 ms for numpy (a
@@ -342,7 +342,7 @@ class Sandbox:
             else:
                 warn_once("could not make a private mount namespace for student code (a container without "
                           "CAP_SYS_ADMIN?), nor keep it from the graders as a user of its own: it runs as "
-                          "the grader's user, with resource limits only (see the README's threat model)")
+                          "the grader's user, with resource limits only (see docs/threat-model.md)")
                 self.user = None
             return self._started(self._popen(env))
 

@@ -10,8 +10,10 @@ markers otter-grader uses in notebooks. The release is then proven: the referenc
 full marks on the hidden graders, the stubs score zero, the public tests pass on the
 reference, and no solution line or hidden grader text appears anywhere in the release.
 
-Before the release is built, the reference is graded once more to record the summaries of its Keras
-models (grading/known_models.py), which the graders, in the repository and in the zips, start from.
+The proof's grading of the reference also records the summaries of its Keras models
+(grading/known_models.py), which the graders, in the repository and in the zips, start from.
+
+`release` does it all in order, in a staging folder, and writes only a release that passed.
 """
 import contextlib
 import ctypes
@@ -30,9 +32,9 @@ from pathlib import Path
 
 
 from .. import course
-from ..grading import engine, known_models
-from . import consistency, otter_assign
-from ..paths import ASSIGNMENTS, DIST, GRADERS, SOLUTIONS, STUDENT
+from ..grading import engine, examples, known_models
+from . import consistency, otter_assign, scaffold
+from ..paths import ASSIGNMENTS, DIST, GRADERS, MUTANTS, SOLUTIONS, STUDENT
 
 BEGIN = re.compile(r"^(\s*)# BEGIN SOLUTION\s*$")
 END = re.compile(r"^\s*# END SOLUTION\s*$")
@@ -212,13 +214,6 @@ def _write(release, relative, text):
     release.files.append(relative)
 
 
-def known_models_of(reference_dir=SOLUTIONS):
-    """The table of the reference's Keras models' summaries: what a grading of it rebuilds."""
-    with tempfile.TemporaryDirectory(prefix="rnnlab-models-") as models, engine.shared(models) as batch:
-        engine.grade_submission(reference_dir, name="reference", batch=batch)
-        return known_models.record(models)
-
-
 # ---------------------------------------------------------------------------
 # A release: checked, built and proven in a staging folder, then put in place
 
@@ -240,7 +235,7 @@ def release(out=STUDENT, dist=DIST, force=False, check=False, functions=None,
         check_no_work_in(out)
     with _timed(timings, "consistency"):
         course_now = course.sessions(assignments)
-        problems = consistency_problems(course_now, solutions)
+        problems = consistency_problems(course_now, solutions, assignments)
     if problems:
         raise ReleaseError("the course's sources disagree:\n  " + "\n  ".join(problems))
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -269,8 +264,13 @@ def release(out=STUDENT, dist=DIST, force=False, check=False, functions=None,
     return built, timings
 
 
-def consistency_problems(course_now, solutions=SOLUTIONS):
-    """Every disagreement between the course's sources (see consistency.py)."""
+def consistency_problems(course_now, solutions=SOLUTIONS, assignments=ASSIGNMENTS):
+    """Every disagreement between the course's sources, and every placeholder `rnnlab scaffold` left
+    (see consistency.py)."""
+    left = consistency.placeholder_problems([solutions, assignments, GRADERS / "tables.py", MUTANTS],
+                                            scaffold.PLACEHOLDER)
+    if left:
+        return [f"{len(left)} placeholders of `rnnlab scaffold` are left to write (docs/instructors.md):"] + left
     catalogue = engine.catalogue()
     with tempfile.TemporaryDirectory(prefix="rnnlab-public-") as scratch:
         collected, error = consistency.public_tests(solutions, scratch)
@@ -280,7 +280,8 @@ def consistency_problems(course_now, solutions=SOLUTIONS):
             + consistency.question_map_problems(course_now, catalogue)
             + consistency.signature_problems(solutions)
             + consistency.untouched_problems(solutions, consistency.untouched_functions())
-            + consistency.public_test_problems(course_now, collected))
+            + consistency.public_test_problems(course_now, collected)
+            + consistency.mutant_problems(solutions, catalogue, examples.mutants()))
 
 
 RENAME_EXCHANGE = 2  # renameat2(2)'s flag: swap two names in one step

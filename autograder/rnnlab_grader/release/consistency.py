@@ -153,3 +153,31 @@ def untouched_functions(graders=GRADERS):
         return {case.function for case in tables.UNTOUCHED}
     finally:
         sys.path.remove(str(graders))
+
+
+def mutant_problems(solutions, catalogue, corpus):
+    """Graded functions no mistake of the corpus proves the graders on; mistakes that no longer
+    apply to the reference (their `find` text not in it exactly once) or name ungraded functions."""
+    graded = {t["group"] for t in catalogue}
+    found = [f"{function} is graded but no mistake in autograder/mutants/ loses it: the graders are proven "
+             f"to pass it, not to fail it (add one: docs/instructors.md)"
+             for function in sorted(graded - {g for m in corpus for g in m["loses"]})]
+    for mutant in corpus:
+        module = Path(solutions) / "rnnlab" / mutant["file"]
+        count = module.read_text().count(mutant["find"]) if module.exists() else 0
+        if count != 1:
+            found.append(f"mutant {mutant['name']} (autograder/mutants/{Path(mutant['file']).stem}.toml): its `find` "
+                         f"text occurs {count} times in solutions/rnnlab/{mutant['file']}, not once")
+        found += [f"mutant {mutant['name']}: loses {g}, which no hidden test grades" for g in mutant["loses"] if g not in graded]
+    return found
+
+
+def placeholder_problems(paths, placeholder):
+    """Lines still holding a placeholder `rnnlab scaffold` wrote (in .py, .toml and .ipynb files)."""
+    found = []
+    for root in paths:
+        for path in sorted([root] if Path(root).is_file() else Path(root).rglob("*")):
+            if path.suffix in {".py", ".toml", ".ipynb"} and "__pycache__" not in path.parts:
+                found += [f"{path}:{number}: {line.strip()[:100]}"
+                          for number, line in enumerate(path.read_text().splitlines(), start=1) if placeholder in line]
+    return found
