@@ -61,6 +61,23 @@ def test_renaming_every_variable_hides_nothing(corpus, tmp_path):
     assert pair.similarity > 0.95
 
 
+def test_reordering_and_padding_a_copy_hides_nothing(corpus, tmp_path):
+    # The cheapest disguises of a copy: its functions in another order, and as much code again of
+    # its own appended. The original's share found in the copy stays whole (the larger share counts).
+    root, packages = corpus
+    original = packages[f"copy_{COPIES[0]['name']}"]
+    disguised = tmp_path / "disguised" / "rnnlab"
+    shutil.copytree(original, disguised)
+    layers = disguised / "layers.py"
+    head, *functions = layers.read_text().split("\ndef ")
+    padding = "".join(f"\ndef unused_{i}(v):\n    total = 0\n    for k in range({i}):\n        total += v * k - {i}\n"
+                      f"    return [total, total ** 2, str(total)]\n" for i in range(40))
+    layers.write_text("\ndef ".join([head, *reversed(functions)]) + padding)
+    (pair,) = similarity.pairs({"original": original, "disguised": disguised}, STUDENT / "rnnlab")
+    shares = dict(zip((pair.first, pair.second), pair.shares))
+    assert shares["original"] > 0.95 and shares["disguised"] < 0.85 and pair.similarity == shares["original"]
+
+
 def test_the_report_shows_the_pairs_side_by_side(corpus, tmp_path):
     root, packages = corpus
     chosen = [packages[name].parent for name in (f"copy_{COPIES[0]['name']}", f"copy_{COPIES[1]['name']}",
