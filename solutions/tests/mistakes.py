@@ -37,6 +37,21 @@ def assert_close(got, expected, known=(), rtol=1e-7, atol=0, err_msg="", **kwarg
         raise AssertionError(f"{failure}\n{_explain(named)}") from None
 
 
+def assert_unlike(got, wrong, feedback, what):
+    """Fail, naming the mistake, when `got` is what a known mistake gives (`wrong`): for a property
+    a right answer has whatever its value (it depends on an input the mistake ignores).
+
+    Args:
+        got: your result.
+        wrong: what the mistake gives on this case.
+        feedback: the words that explain the mistake.
+        what: one line saying what a right answer does here.
+    """
+    __tracebackhide__ = True
+    if looks_like(got, wrong):
+        raise AssertionError(f"{what}\n{_explain([feedback])}")
+
+
 def looks_like(got, wrong, rtol=1e-7, atol=0):
     """Whether got has the shape of wrong and is close to it (NaN matching NaN)."""
     try:

@@ -8,9 +8,9 @@ import pytest
 from numpy.testing import assert_allclose
 
 from gradcheck import assert_gradients, random_params, scaled, zero
-from mistakes import assert_close
+from mistakes import assert_close, assert_unlike
 from rnnlab import architectures as A
-from rnnlab import layers
+from rnnlab import layers, rnn
 from rnnlab.data import PAD, START
 
 # Common mistakes, in the words the graders use.
@@ -28,6 +28,10 @@ NO_TEACHER_FORCING = "Your loss and gradient come from a decoder fed its own gre
 SAME_EXTRA_STEP_ON_THE_LEFT = 'Your "same" padding puts the odd extra step on the left: Keras puts total // 2 steps on the left and the rest on the right.'
 CAUSAL_ONE_STEP_SHORT = "Your causal padding adds kernel_size - 2 steps on the left, one too few: pad kernel_size - 1 steps so that out[t] sees the input up to step t."
 KERNEL_FLIPPED = "Your out equals a true convolution, with the kernel W flipped in time: Keras' Conv1D does not flip it, tap k multiplies xp[n, t * stride + k] by W[k]."
+ENCODER_IGNORED = "Your logits equal those of a decoder started from zeros, which ignores the source: its initial state is the encoder's state after each source's last real token (src_lengths)."
+DECODER_READS_START = "Your decoder reads START at every step instead of the word it just predicted: feed each step's highest-scoring word to the next step."
+DECODER_STATE_NOT_CARRIED = "Your decoder restarts every step from the encoder's state: carry the new state of each step into the next one (feeding back the predicted word is right)."
+TAGGER_SHIFTED_BY_EMBEDDINGS = "Your logits equal the right ones with one and the same number, the mean of all embedded inputs, added to every score: the logits are h_t W_out + b_out and nothing else."
 CNN_LOSS_SUMMED = "Your loss is N times the mean, summed over the batch, while your dparams are those of the mean: return the cross-entropy averaged over the batch."
 
 
@@ -72,6 +76,17 @@ def test_many_to_one_loss_gradients(cell):
                             (EMBEDDING_GRADIENT_DROPPED, zero("W_embed"))])
 
 
+@pytest.mark.function("architectures.tagger_forward")
+def test_tagger_scores_each_step_from_its_hidden_state():
+    params = random_params(A.classifier_shapes("rnn", 5, 2, 3, 4), seed=2)
+    ids = np.array([[3, 4, 0], [1, 2, 2]])
+    x = params["W_embed"][ids]  # (N, T, D): the embedded inputs
+    h, _ = rnn.rnn_forward(x, np.zeros((2, 3)), params["Wx"], params["Wh"], params["b"])
+    logits, _ = A.tagger_forward(ids, params)
+    scores = h @ params["W_out"] + params["b_out"]
+    assert_close(logits, scores, rtol=1e-10, known=[(TAGGER_SHIFTED_BY_EMBEDDINGS, scores + x.mean())])
+
+
 @pytest.mark.function("architectures.tagger_loss")
 def test_tagger_loss_ignores_tags_on_padding():
     params = random_params(A.classifier_shapes("rnn", 5, 2, 3, 4), seed=2)
@@ -102,14 +117,37 @@ def test_seq2seq_step_t_does_not_see_later_decoder_inputs():
     assert_allclose(logits[:, :2], changed[:, :2])
 
 
+@pytest.mark.function("architectures.seq2seq_forward")
+def test_seq2seq_decoder_starts_from_the_encoders_state():
+    params = random_params(A.seq2seq_shapes("gru", 6, 7, 3, 4), seed=3)
+    src, src_lengths, tgt_in = np.array([[3, 4, 5, 0]]), np.array([3]), np.array([[START, 4, 5]])
+    logits, _ = A.seq2seq_forward(src, src_lengths, tgt_in, params, "gru")
+    silent = {**params, **{name: 0 * params[name] for name in ("Wx_enc", "Wh_enc", "b_enc")}}  # every state 0
+    from_zeros, _ = A.seq2seq_forward(src, src_lengths, tgt_in, silent, "gru")
+    assert_unlike(logits, from_zeros, ENCODER_IGNORED,
+                  "seq2seq_forward gives the logits of a decoder that never heard the source")
+
+
+def decisive(params):
+    """Scores that depend on the word fed and the state carried: random weights of this size often
+    make a decoder say one word for ever, and then feeding back or carrying would change nothing."""
+    return {**params, "W_out": 4 * params["W_out"], "W_embed_dec": 3 * params["W_embed_dec"],
+            "b_out": 0 * params["b_out"]}
+
+
 @pytest.mark.function("architectures.greedy_decode")
 def test_greedy_decode_agrees_with_the_forward_pass_fed_its_own_words():
-    params = random_params(A.seq2seq_shapes("rnn", 6, 7, 3, 4), seed=4)
+    params = decisive(random_params(A.seq2seq_shapes("rnn", 6, 7, 3, 4), seed=4))
     src, src_lengths = np.array([[3, 4, 5], [5, 0, 0]]), np.array([3, 1])
     words = A.greedy_decode(src, src_lengths, params, 4, "rnn")
-    logits, _ = A.seq2seq_forward(src, src_lengths, A.decoder_inputs(words), params, "rnn")
     assert words.shape == (2, 4)
-    assert np.array_equal(np.argmax(logits, axis=-1), words)
+    logits, _ = A.seq2seq_forward(src, src_lengths, A.decoder_inputs(words), params, "rnn")
+    reading_start, _ = A.seq2seq_forward(src, src_lengths, np.full((2, 4), START), params, "rnn")
+    restarting = np.concatenate([np.argmax(A.seq2seq_forward(src, src_lengths, A.decoder_inputs(words)[:, t:t + 1],
+                                                             params, "rnn")[0], axis=-1) for t in range(4)], axis=1)
+    assert_close(words, np.argmax(logits, axis=-1),  # each word is the best after the words before it
+                 known=[(DECODER_READS_START, np.argmax(reading_start, axis=-1)),
+                        (DECODER_STATE_NOT_CARRIED, restarting)])
 
 
 @pytest.mark.function("architectures.seq2seq_loss")
@@ -158,15 +196,15 @@ def test_conv1d_forward_by_hand():
 @pytest.mark.function("architectures.conv1d_backward")
 def test_conv1d_output_lengths_and_gradients(stride, padding, T_out):
     rng = np.random.default_rng(6)
-    x, params = rng.normal(size=(2, 7, 2)), {"W": rng.normal(size=(3, 2, 4)), "b": rng.normal(size=4)}
-    out, _ = A.conv1d_forward(x, params["W"], params["b"], stride, padding)
+    params = {"x": rng.normal(size=(2, 7, 2)), "W": rng.normal(size=(3, 2, 4)), "b": rng.normal(size=4)}
+    out, _ = A.conv1d_forward(params["x"], params["W"], params["b"], stride, padding)
     assert out.shape == (2, T_out, 4)
     upstream = rng.normal(size=out.shape)
 
     def loss_and_grads():
-        out, cache = A.conv1d_forward(x, params["W"], params["b"], stride, padding)
+        out, cache = A.conv1d_forward(params["x"], params["W"], params["b"], stride, padding)
         dx, dW, db = A.conv1d_backward(upstream, cache)
-        return np.sum(out * upstream), {"W": dW, "b": db}
+        return np.sum(out * upstream), {"x": dx, "W": dW, "b": db}
     assert_gradients(loss_and_grads, params)
 
 

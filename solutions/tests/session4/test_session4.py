@@ -136,6 +136,7 @@ def test_char_lm_forward_starts_from_the_state_z_sets():
 # Question 3: sampling and generation
 
 
+TOP_K_DROPS_TIES = "Your probabilities keep exactly top_k tokens: a logit tied with the top_k-th highest is kept too (compare with the top_k-th largest value, >=, rather than taking top_k positions)."
 LOGITS = np.array([[1.0, 3.0, -2.0, 0.5, 2.0], [0.0, 0.0, 0.0, 5.0, -1.0]])
 
 
@@ -178,6 +179,15 @@ def test_sampling_top_k_zeros_the_rest():
         return kept / kept.sum()
     assert_close(probs[0], softmax_over([1, 4]),  # the 2 highest logits: 3.0 and 2.0
                  known=[(TOP_K_KEEPS_ONE_MORE, softmax_over([1, 4, 0]))])
+
+
+@pytest.mark.function("architectures.next_token_probs")
+def test_sampling_top_k_keeps_the_logits_tied_with_the_kth():
+    logits = np.array([[2.0, 1.0, 3.0, 1.0, 0.0]])  # top_k=2: 3.0, then 2.0; top_k=3: 1.0 twice
+    kept = np.exp(logits[0]) * [1, 1, 1, 1, 0]
+    assert_close(A.next_token_probs(logits, 1.0, top_k=3)[0], kept / kept.sum(),
+                 known=[(TOP_K_DROPS_TIES, np.exp(logits[0]) * [1, 0, 1, 1, 0] / np.exp(logits[0])[[0, 2, 3]].sum()),
+                        (TOP_K_DROPS_TIES, np.exp(logits[0]) * [1, 1, 1, 0, 0] / np.exp(logits[0])[[0, 1, 2]].sum())])
 
 
 @pytest.mark.function("architectures.next_token_probs")

@@ -26,6 +26,7 @@ REPEATS_NOT_ADDED = "Your dW keeps only one of the gradients of a token id that 
 LOSS_SUMMED = "Your loss equals the right one times N, the sum over the batch (your dlogits is right): divide the summed loss by N to get the mean."
 DLOGITS_NOT_DIVIDED = "Your dlogits equals the right one times N (your loss is right): the loss is a mean over the batch, so divide the gradient by N too."
 DLOGITS_WITHOUT_MINUS_ONE = "Your dlogits equals softmax(logits) / N, the probabilities alone: subtract 1 at the true class y[n] of each row before dividing by N."
+TEMPORAL_OVERFLOW = "Your loss or dlogits is inf or NaN when the logits are large, because exp overflows: subtract each step's maximum logit before taking exp (log-softmax is unchanged by it)."
 MASK_IGNORED_IN_LOSS = "Your loss counts the masked (padding) steps too, while your dlogits is right: multiply each step's log-probability by mask[n, t] before summing."
 MASK_IGNORED_IN_GRADIENT = "Your dlogits is nonzero on the masked (padding) steps, while your loss is right: set the gradient to zero wherever mask is False."
 SOFTMAX_SUMS_OVER_THE_LAST_AXIS = "Your softmax divides by the sum over the last axis whatever axis is asked for, so it does not sum to 1 along axis: sum over the given axis, as for the maximum."
@@ -174,6 +175,15 @@ def test_temporal_cross_entropy_ignores_masked_steps():
     assert_close(dlogits[0, 2], [0.0, 0.0], known=[(MASK_IGNORED_IN_GRADIENT, [0.5, -0.5])])
     assert_close(dlogits[0, :2], [[-0.5, 0.5], [0.5, -0.5]],  # 0.5 - one-hot
                  known=[(DIVIDED_BY_STEPS, [[-0.25, 0.25], [0.25, -0.25]])])
+
+
+@pytest.mark.function("layers.temporal_softmax_cross_entropy")
+def test_temporal_cross_entropy_of_large_logits_is_finite():
+    # Scores of 1000 for the right class: the loss is (nearly) 0, and exp(1000) overflows.
+    logits = np.array([[[1000.0, 0.0], [0.0, 1000.0], [500.0, 0.0]]])
+    loss, dlogits = layers.temporal_softmax_cross_entropy(logits, np.array([[0, 1, 1]]), np.array([[True, True, False]]))
+    assert_close(loss, 0.0, atol=1e-12, known=[(TEMPORAL_OVERFLOW, np.nan), (TEMPORAL_OVERFLOW, np.inf)])
+    assert_close(dlogits, np.zeros((1, 3, 2)), atol=1e-12)
 
 
 @pytest.mark.function("layers.temporal_softmax_cross_entropy")
