@@ -49,31 +49,32 @@ def test_copies_rank_above_independent_work(corpus):
     assert not any("stubs" in (p.first, p.second) for p in ranked)  # it wrote nothing to compare
 
 
+def disguised_copy(corpus, tmp_path, module, disguise):
+    """(the original copy, the pair of it and its copy with `module` rewritten by `disguise`)."""
+    original = corpus[1][f"copy_{COPIES[0]['name']}"]
+    disguised = tmp_path / "disguised" / "rnnlab"
+    shutil.copytree(original, disguised)
+    (disguised / module).write_text(disguise((disguised / module).read_text()))
+    (pair,) = similarity.pairs({"original": original, "disguised": disguised}, STUDENT / "rnnlab")
+    return pair
+
+
 def test_renaming_every_variable_hides_nothing(corpus, tmp_path):
     # Names and strings are replaced before fingerprinting: a copy with its names changed is a copy.
-    root, packages = corpus
-    original = packages[f"copy_{COPIES[0]['name']}"]
-    renamed = tmp_path / "renamed" / "rnnlab"
-    shutil.copytree(original, renamed)
-    rnn = renamed / "rnn.py"
-    rnn.write_text(rnn.read_text().replace("h_prev", "previous_state").replace("dh_next", "grad_from_above"))
-    (pair,) = similarity.pairs({"original": original, "renamed": renamed}, STUDENT / "rnnlab")
+    pair = disguised_copy(corpus, tmp_path, "rnn.py", lambda text: text.replace("h_prev", "previous_state")
+                          .replace("dh_next", "grad_from_above"))
     assert pair.similarity > 0.95
 
 
 def test_reordering_and_padding_a_copy_hides_nothing(corpus, tmp_path):
     # The cheapest disguises of a copy: its functions in another order, and as much code again of
     # its own appended. The original's share found in the copy stays whole (the larger share counts).
-    root, packages = corpus
-    original = packages[f"copy_{COPIES[0]['name']}"]
-    disguised = tmp_path / "disguised" / "rnnlab"
-    shutil.copytree(original, disguised)
-    layers = disguised / "layers.py"
-    head, *functions = layers.read_text().split("\ndef ")
-    padding = "".join(f"\ndef unused_{i}(v):\n    total = 0\n    for k in range({i}):\n        total += v * k - {i}\n"
-                      f"    return [total, total ** 2, str(total)]\n" for i in range(40))
-    layers.write_text("\ndef ".join([head, *reversed(functions)]) + padding)
-    (pair,) = similarity.pairs({"original": original, "disguised": disguised}, STUDENT / "rnnlab")
+    def reordered_and_padded(text):
+        head, *functions = text.split("\ndef ")
+        padding = "".join(f"\ndef unused_{i}(v):\n    total = 0\n    for k in range({i}):\n        total += v * k - {i}\n"
+                          f"    return [total, total ** 2, str(total)]\n" for i in range(40))
+        return "\ndef ".join([head, *reversed(functions)]) + padding
+    pair = disguised_copy(corpus, tmp_path, "layers.py", reordered_and_padded)
     shares = dict(zip((pair.first, pair.second), pair.shares))
     assert shares["original"] > 0.95 and shares["disguised"] < 0.85 and pair.similarity == shares["original"]
 
