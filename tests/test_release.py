@@ -164,6 +164,10 @@ def unmarked_public_test(solutions):
     edit(solutions / "tests" / "session1" / "test_layers.py", '@pytest.mark.function("layers.sigmoid")\n', "")
 
 
+def returns_disagree(solutions):
+    edit(solutions / "tests" / "returns.py", '"rnn.rnn_forward": "h:NTH cache"', '"rnn.rnn_forward": "h:NH cache"')
+
+
 REFUSALS = {  # edit, which source it edits, what the refusal says
     "points disagree": (with_points, "assignments", [
         "assignments/rnn_fundamentals.ipynb, question rnn_step_forward: `points: 6`",
@@ -173,6 +177,8 @@ REFUSALS = {  # edit, which source it edits, what the refusal says
                                           ["the reference does not score full marks", "rnn_forward"]),
     "a public test without its function mark": (unmarked_public_test, "solutions", [
         "solutions/tests/session1/test_layers.py", "0 function marks"]),
+    "what a function returns disagrees": (returns_disagree, "solutions", [
+        "rnn.rnn_forward returns 'h:NTH cache' in the contract", "'h:NH cache' in RETURNS of solutions/tests/returns.py"]),
 }
 
 

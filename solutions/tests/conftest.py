@@ -16,17 +16,24 @@ and the tests of a session sit in its folder, so that
 
 A question's grader.check cell runs exactly `pytest --function <its functions> --check`.
 
-Every call a test makes of its own function is also held to two rules the hidden graders apply
-(graded_function_rules): float64 inputs give float64 results, and the functions in
-MUST_NOT_MODIFY leave their array arguments (also those inside dicts, tuples and lists, caches
-included) as they found them.
+Every call a test makes of its own function is also held to the rules the hidden graders apply
+(graded_function_rules): what it returns has the structure its docstring gives (RETURNS in
+returns.py: how many values, which are arrays, how many axes each), said in the docstring's words
+before any value is compared; a numpy error inside it is said with its line and the arguments'
+shapes; float64 inputs give float64 results; and the functions in MUST_NOT_MODIFY leave their
+array arguments (also those inside dicts, tuples and lists, caches included) as they found them.
 """
 import functools
 import importlib
 import inspect
+import os
+import re
+import traceback
 
 import numpy as np
 import pytest
+
+from returns import RETURNS
 
 SHOWN_IN_FULL = 3  # failing tests a check report shows whole; it names the others
 
@@ -130,7 +137,11 @@ def obeying_the_rules(name, function):
         __tracebackhide__ = True  # pytest: report a broken rule at the test's line
         arguments = signature.bind(*args, **kwargs).arguments
         before = {arg: [(path, array.copy()) for path, array in arrays_in(value)] for arg, value in arguments.items()}
-        result = function(*args, **kwargs)
+        try:
+            result = function(*args, **kwargs)
+        except ValueError as error:  # numpy's words for shapes that do not fit, said in the student's
+            raise AssertionError(shapes_that_do_not_fit(name, error, arguments)) from None
+        check_returned(name, result)
         if name in MUST_NOT_MODIFY:
             for arg, value in arguments.items():
                 after = dict(arrays_in(value))
@@ -151,6 +162,67 @@ def obeying_the_rules(name, function):
                             f"keep float64 (an array made with dtype=np.float32 on the way, for example, loses it)")
         return result
     return checked
+
+
+def _kind(value):
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)}"
+    return f"a {type(value).__name__}"
+
+
+def check_returned(name, result):
+    """Fail, in the docstring's words, when a result has not the structure RETURNS gives `name`:
+    the number of values, and for each array its number of axes."""
+    __tracebackhide__ = True
+    function, expected = name.split(".")[1], [item.partition(":")[::2] for item in RETURNS[name].split()]
+    names = ", ".join(result_name for result_name, _ in expected)
+    if len(expected) > 1 and not isinstance(result, tuple):
+        raise AssertionError(f"{function} returned {_kind(result)}; its docstring returns {len(expected)} values, "
+                             f"({names}): return them as a tuple, `return {names}`")
+    if len(expected) > 1 and len(result) != len(expected):
+        raise AssertionError(f"{function} returned {len(result)} values; its docstring returns {len(expected)}, ({names})")
+    for (result_name, axes), value in zip(expected, result if len(expected) > 1 else (result,)):
+        if not axes:
+            continue
+        letters = ", ".join(axes)
+        if not isinstance(value, np.ndarray):
+            raise AssertionError(f"{function} returned {result_name} as {_kind(value)}; the docstring's {result_name} is "
+                                 f"an array ({letters}): make it one (np.stack or np.array of a list, say)")
+        if value.ndim != len(axes):
+            if "T" in axes and value.ndim == len(axes) - 1:
+                hint = " did you return only the last time step?"
+            elif value.ndim > len(axes):
+                hint = f" sum (or pick) over the axes {result_name} does not have"
+            else:
+                hint = " check which axes you kept"
+            raise AssertionError(f"{function} returned {result_name} of shape {value.shape}, {_axes(value.ndim)}; the "
+                                 f"docstring's {result_name} is ({letters}), {_axes(len(axes))}:{hint}")
+
+
+def _axes(count):
+    return f"{count} axis" if count == 1 else f"{count} axes"
+
+
+def shapes_that_do_not_fit(name, error, arguments):
+    """The sentence for a ValueError raised in the student's function: the line of rnnlab/ it was
+    raised on, numpy's reason in short, and the shapes of the arguments."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f"{os.sep}rnnlab{os.sep}" in f.filename]
+    where = f"rnnlab/{os.path.basename(frames[-1].filename)}:{frames[-1].lineno} `{frames[-1].line}`" if frames else "its code"
+    text = str(error)
+    sizes = re.search(r"size (\d+) is different from (\d+)", text)
+    if "matmul" in text and sizes:
+        left, right = int(sizes.group(2)), int(sizes.group(1))
+        reason = (f"a matrix product whose inner sizes differ ({left} column{'s' * (left != 1)} on the left, "
+                  f"{right} row{'s' * (right != 1)} on the right)")
+    elif "could not be broadcast" in text:
+        reason = f"arrays whose shapes do not broadcast ({text.split('shapes', 1)[-1].strip()})"
+    else:
+        reason = text.splitlines()[0][:200]
+    shapes = ", ".join(f"{arg} {value.shape}" for arg, value in arguments.items() if isinstance(value, np.ndarray))
+    return (f"{name.split('.')[1]} raised ValueError at {where}: {reason}. Its array arguments here: {shapes}; "
+            f"the docstring gives the shape of each")
 
 
 class CheckReport:

@@ -280,6 +280,7 @@ def consistency_problems(course_now, solutions=SOLUTIONS, assignments=ASSIGNMENT
             + consistency.question_map_problems(course_now, catalogue)
             + consistency.signature_problems(solutions)
             + consistency.untouched_problems(solutions, consistency.untouched_functions())
+            + consistency.returns_problems(solutions)
             + consistency.public_test_problems(course_now, collected)
             + consistency.mutant_problems(solutions, catalogue, examples.mutants()))
 

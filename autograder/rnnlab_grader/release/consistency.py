@@ -13,8 +13,11 @@ Each fact has one source; where another file repeats it, the release compares th
                                its session, in tests/session<N>/; every question has one
     inputs untouched           the public tests' MUST_NOT_MODIFY (solutions/tests/conftest.py) is the
                                set of functions the graders check untouched (UNTOUCHED in tables.py)
+    what each returns          the contract's returns and axes; the public tests' RETURNS
+                               (solutions/tests/returns.py), which says a wrong one in its words
+    the mutant corpus          every graded function has a mistake; each `find` occurs once
 
-`problems(...)` returns one plain sentence per disagreement ([] when the course is consistent).
+Each `*_problems(...)` returns one plain sentence per disagreement ([] when the sources agree).
 """
 import ast
 import json
@@ -127,17 +130,35 @@ def public_test_problems(course, collected):
     return found
 
 
-def _assigned_set(path, name):
-    """The literal set assigned to `name` at the top level of a Python file."""
+def _assigned(path, name, empty):
+    """The literal assigned to `name` at the top level of a Python file (`empty` if none)."""
     for node in ast.parse(Path(path).read_text()).body:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
-            return set(ast.literal_eval(node.value))
-    return set()
+            return type(empty)(ast.literal_eval(node.value))
+    return empty
+
+
+def contract_returns(signature):
+    """The public tests' words for what a function returns: "h:NTH cache" (tests/returns.py)."""
+    return " ".join(f"{name}:{signature.axes[name]}" if name in signature.axes else name for name in signature.returns)
+
+
+def returns_problems(solutions):
+    """RETURNS of the public tests (solutions/tests/returns.py) against the contract's returns."""
+    public = _assigned(Path(solutions) / "tests" / "returns.py", "RETURNS", {})
+    found = []
+    for qualname, signature in SIGNATURES.items():
+        if public.get(qualname) != contract_returns(signature):
+            found.append(f"{qualname} returns {contract_returns(signature)!r} in the contract (rnnlab_grader/contract.py) "
+                         f"but {public.get(qualname)!r} in RETURNS of solutions/tests/returns.py")
+    found += [f"{qualname} is in RETURNS of solutions/tests/returns.py but not in the contract"
+              for qualname in sorted(set(public) - set(SIGNATURES))]
+    return found
 
 
 def untouched_problems(solutions, untouched_functions):
     """MUST_NOT_MODIFY of the public tests against the functions the graders check untouched."""
-    public = _assigned_set(Path(solutions) / "tests" / "conftest.py", "MUST_NOT_MODIFY")
+    public = _assigned(Path(solutions) / "tests" / "conftest.py", "MUST_NOT_MODIFY", set())
     found = [f"{f} is checked untouched by the graders (UNTOUCHED in {TABLES}) but not in MUST_NOT_MODIFY "
              f"of {CONFTEST}: a student would first hear of it from the grade" for f in sorted(untouched_functions - public)]
     found += [f"{f} is in MUST_NOT_MODIFY of {CONFTEST} but the graders do not check it untouched "

@@ -8,6 +8,7 @@ writes, each where the course keeps it (docs/instructors.md walks through them):
     solutions/rnnlab/layers.py       the reference: a docstring to fill, a solution region to write
     solutions/tests/session1/        a public test, to fill with a case worked out by hand
     solutions/tests/conftest.py      MUST_NOT_MODIFY: the public tests check it leaves its inputs alone
+    solutions/tests/returns.py       RETURNS: the public tests say a wrong structure in its docstring's words
     autograder/graders/tables.py     hidden cases: values in float64 and float32, inputs untouched
     autograder/mutants/layers.toml   a mistake to fill in, which proves the graders catch it
     assignments/<session 1>.ipynb    the question: its config entry and its cells
@@ -61,6 +62,8 @@ def scaffold(qualname, session, question, args, returns, solutions=SOLUTIONS, as
         _add_public_test(Path(solutions) / "tests" / f"session{session}" / f"test_{module}.py", module, name,
                          qualname, args, dims),
         _add_to_set(Path(solutions) / "tests" / "conftest.py", "MUST_NOT_MODIFY", qualname),
+        _insert_before_closing(Path(solutions) / "tests" / "returns.py", "RETURNS = {",
+                               f'    "{qualname}": "{" ".join(f"{n}:{a}" for n, a in returns)}",\n'),
         _add_hidden_cases(Path(graders) / "tables.py", qualname, args, dims),
         _add_mutant(Path(mutants) / f"{module}.toml", module, name, qualname),
         _add_question(notebook, question, qualname, module, name),

@@ -31,13 +31,14 @@ WEIGHTS_NOT_SUMMED = "Your dWx, dWh and db equal the gradients of the first time
 
 @pytest.mark.function("rnn.rnn_step_forward")
 def test_step_forward_by_hand():
-    x, h_prev = np.array([[1.0]]), np.array([[2.0]])
-    Wx, Wh, b = np.array([[0.5]]), np.array([[-0.25]]), np.array([0.1])
+    # D = 2 inputs, H = 1 unit: x @ Wx = 1 * 0.5 + 2 * (-0.5) = -0.5, h_prev @ Wh = 2 * 0.5 = 1.0.
+    x, h_prev = np.array([[1.0, 2.0]]), np.array([[2.0]])
+    Wx, Wh, b = np.array([[0.5], [-0.5]]), np.array([[0.5]]), np.array([0.1])
     h_next, _ = rnn.rnn_step_forward(x, h_prev, Wx, Wh, b)
-    assert_close(h_next, np.tanh([[0.5 - 0.5 + 0.1]]),
-                 known=[(MISSING_BIAS, np.tanh([[0.5 - 0.5]])),
-                        (SIGMOID_NOT_TANH, 1 / (1 + np.exp([[-(0.5 - 0.5 + 0.1)]]))),
-                        (H_PREV_IGNORED, np.tanh([[0.5 + 0.1]]))])
+    assert_close(h_next, np.tanh([[-0.5 + 1.0 + 0.1]]),
+                 known=[(MISSING_BIAS, np.tanh([[-0.5 + 1.0]])),
+                        (SIGMOID_NOT_TANH, 1 / (1 + np.exp([[-(-0.5 + 1.0 + 0.1)]]))),
+                        (H_PREV_IGNORED, np.tanh([[-0.5 + 0.1]]))])
 
 
 @pytest.mark.function("rnn.rnn_step_forward")
