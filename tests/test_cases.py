@@ -203,3 +203,32 @@ def test_contract_edges_stay_edges_in_every_variant(variant):
     assert any(row[0] == 0 and x == 0 for row, x in zip(probs, u))
     # ... and the length-1 cases keep T = 1, whatever else is drawn.
     assert sum(c.dims.get("T") == 1 for c in tables.VALUES + tables.GRADIENTS) >= 18
+
+
+MANY_VARIANTS = [f"grading {i}".encode() for i in range(50)]
+
+
+def test_edges_that_catch_a_mistake_hold_in_fifty_variants():
+    # Edges that a random draw meets only most of the time: the corpus' kill rates over many
+    # gradings (bench/kill_rates.py) found each one missing once in twenty to sixty.
+    forward = reference.function("architectures.cnn_classifier_forward")
+    generate = reference.function("architectures.generate")
+    for variant in MANY_VARIANTS:
+        cases = [c.varied(variant) for c in tables.VALUES + tables.GRADIENTS]
+        # A true class whose softmax probability underflows (log(softmax) is -inf) in every large-logits case ...
+        for case in [c for c in cases if "cross_entropy" in c.function and "large" in c.note]:
+            logits, y = case.inputs()[:2]
+            rows = logits.reshape(-1, logits.shape[-1])
+            true_logits = np.take_along_axis(rows, y.reshape(-1, 1), axis=1)[:, 0]
+            assert (rows.max(axis=1) - true_logits > 746).any(), (case.function, variant)
+        # ... a CNN filter whose ReLU is off at every step (its gradient must not pass) ...
+        for case in [c for c in cases if c.function.startswith("architectures.cnn_classifier")]:
+            args = case.inputs()  # (ids, [labels,] params, stride, padding)
+            a = forward(args[0], *args[-3:])[1]["a"]
+            assert (a[..., 0] <= 0).all(), (case.note, variant)
+        # ... and a token that only top_k keeps out of a generation.
+        for case in [c for c in cases if c.function == "architectures.generate"]:
+            params, prompt, length, temperature, top_k, seed, cell, z = case.inputs()
+            if top_k is not None:
+                assert not np.array_equal(generate(params, prompt, length, temperature, top_k, seed, cell, z),
+                                          generate(params, prompt, length, temperature, None, seed, cell, z)), variant
