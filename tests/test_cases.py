@@ -221,6 +221,11 @@ def test_edges_that_catch_a_mistake_hold_in_fifty_variants():
             rows = logits.reshape(-1, logits.shape[-1])
             true_logits = np.take_along_axis(rows, y.reshape(-1, 1), axis=1)[:, 0]
             assert (rows.max(axis=1) - true_logits > 746).any(), (case.function, variant)
+        # ... a mask that hides a step, and reads otherwise as mask.T flattened ...
+        for case in [c for c in cases if c.function == "layers.temporal_softmax_cross_entropy"]:
+            mask = case.inputs()[2]
+            if mask is not None and mask.size > 1:
+                assert not mask.all() and (min(mask.shape) == 1 or (mask.ravel() != mask.T.ravel()).any()), variant
         # ... a CNN filter whose ReLU is off at every step (its gradient must not pass) ...
         for case in [c for c in cases if c.function.startswith("architectures.cnn_classifier")]:
             args = case.inputs()  # (ids, [labels,] params, stride, padding)

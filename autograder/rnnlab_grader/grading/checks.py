@@ -100,9 +100,13 @@ class Inputs:
         return self.rng.integers(0, self.dims[high_axis], size=self.shape(axes))
 
     def mask(self, axes):
-        """Booleans with about a quarter False, and at least one True."""
+        """Booleans with about a quarter False, at least one True and one False (else ignoring the mask
+        would be right by chance), and an (N, T) mask that reads otherwise flattened as mask.T."""
         mask = self.rng.random(self.shape(axes)) > 0.25
-        mask.flat[0] = True
+        if mask.ndim == 2 and min(mask.shape) >= 2:
+            mask[0, 0], mask[0, 1], mask[1, 0] = True, False, True
+        else:
+            mask.flat[0], mask.flat[-1] = True, mask.size == 1
         return mask
 
     def lengths(self, batch_axis, time_axis):
