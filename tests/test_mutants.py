@@ -181,3 +181,16 @@ def test_every_mutant_loses_only_groups_its_change_can_reach():
     # Else grading it on those groups alone (as the suite does) would hide a loss.
     for mutant in MUTANTS:
         assert set(mutant["loses"]) <= affected_groups(mutant), mutant["name"]
+
+
+def test_a_forgotten_bias_is_charged_to_the_forward_alone_but_a_zero_db_still_loses(tmp_path):
+    # The right backward of a forward that forgot b keeps its points (missing_bias declares the
+    # forward alone); the cheapest backward for that forward, db = 0, does not.
+    missing_bias = next(m for m in MUTANTS if m["name"] == "missing_bias")
+    zero_db = {**missing_bias, "name": "missing_bias_zero_db"}
+    folder = examples.write_mutant(tmp_path, zero_db)
+    rnn = folder / "rnnlab" / "rnn.py"
+    rnn.write_text(rnn.read_text().replace("    db = da.sum(axis=0)\n", "    db = np.zeros_like(da[0])\n", 1))
+    package = local_student.load(folder / "rnnlab", "local_missing_bias_zero_db")
+    lost = local_student.lost_groups(package, affected_groups(missing_bias), VARIANTS[0], at_scale=False)
+    assert lost == {"rnn.rnn_step_forward", "rnn.rnn_step_backward"}

@@ -79,3 +79,16 @@ def test_the_gradebooks_title_is_one_line_at_80_columns():
     out = io.StringIO()
     gradebook.print_gradebook(analysis.synthetic_results(2), Console(file=out, width=80))
     assert "Gradebook (per function: gradebook.csv; feedback: <name>.json)" in out.getvalue().splitlines()
+
+
+def test_the_summary_names_the_lost_test_that_explains_the_others():
+    # missing_bias loses "inputs untouched" (credited only with a right result) before its values tests.
+    def test(name, group, lost):
+        return {"name": name, "score": 0 if lost else 1, "max_score": 1, "extra_data": {"group": group}}
+    lost = [test("rnn_step_forward: inputs untouched (N=2)", "rnn.rnn_step_forward", True),
+            test("rnn_step_forward: values (N=3)", "rnn.rnn_step_forward", True)]
+    assert gradebook.first_cause(lost)["name"] == "rnn_step_forward: values (N=3)"
+    # An untouched test lost alone is the cause: the function writes into its inputs.
+    alone = [test("sigmoid: inputs untouched (N=2)", "layers.sigmoid", True),
+             test("rnn_step_forward: values (N=3)", "rnn.rnn_step_forward", True)]
+    assert gradebook.first_cause(alone)["name"] == "sigmoid: inputs untouched (N=2)"

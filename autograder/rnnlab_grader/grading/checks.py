@@ -581,6 +581,8 @@ def _check_gradients_right(student, case, forward_args, got, upstream, own_outpu
     try:
         compare_with(reference.function)
     except GradingFailure as failure:
+        if _right_for_a_forgotten_argument(case, forward_args, got, upstream, own_outputs):
+            return
         try:
             expected = _gradients(case, reference.function, forward_args, upstream)
             if (len(case.wrt) != len(grad_names) or not _same_structure(got, expected)
@@ -619,6 +621,39 @@ def _credible_forward(case, forward_args, own_outputs):
             same_as(function_of, tol)
             return True
         except Exception:  # noqa: BLE001 (differs, or the mistake itself fails on this input)
+            continue
+    return False
+
+
+def _with_one_argument_left_out(case, forward_args):
+    """The forward's arguments with one of the graded ones (an array, or one array of a dict of
+    them) set to zeros: what a forward computes that forgot it (a bias, an initial state)."""
+    for position in case.wrt:
+        value = forward_args[position]
+        arrays = {"": value} if isinstance(value, np.ndarray) else value if isinstance(value, dict) else {}
+        for key, array in arrays.items():
+            left_out = np.zeros_like(array) if key == "" else {**value, key: np.zeros_like(array)}
+            yield forward_args[:position] + (left_out,) + forward_args[position + 1:]
+
+
+def _right_for_a_forgotten_argument(case, forward_args, got, upstream, own_outputs):
+    """Whether the student's forward is the reference's with one argument forgotten, and `got` are
+    the reference's gradients where that argument is zero: the right backward of that forward (a
+    forward without its bias has no finite-difference gradient in the bias, yet its backward can be
+    right). The forgotten argument is charged to the forward alone."""
+    forward = case.forward or case.function
+    forward_sig = signature(forward)
+    own = tuple(own_outputs[name] for name in forward_sig.returns)
+    tol = TOLERANCE[case.dtype]
+    for args in _with_one_argument_left_out(case, forward_args):
+        try:
+            expected = _as_tuple(reference.function(forward)(*_for_reference(copy.deepcopy(args))),
+                                 len(forward_sig.returns))
+            _compare_returns(forward_sig, own, expected, tol, "")
+            for g, e in zip(got, _gradients(case, reference.function, args, upstream)):
+                compare("", g, e, tol)
+            return True
+        except Exception:  # noqa: BLE001 (differs, or the reference fails at that point)
             continue
     return False
 
@@ -753,6 +788,8 @@ def check_at_scale(student, case):
         for name, g, e in zip(_grad_names(case), got, expected):
             compare(name, g, e, TOLERANCE[case.dtype], sig.axes.get(name, ""), context, sig.gates)
     except GradingFailure:
+        if _right_for_a_forgotten_argument(case, forward_args, got, upstream, own_outputs):
+            return
         if not (len(case.wrt) == len(got) and _same_structure(got, expected)
                 and _credible_forward(case, forward_args, own_outputs)):
             raise
