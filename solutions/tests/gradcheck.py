@@ -1,4 +1,4 @@
-"""Gradient checking for the public tests of Sessions 3 and 4: finite differences of a loss."""
+"""Gradient checking for the public tests: finite differences of a loss, or of a forward pass."""
 import numpy as np
 
 from mistakes import assert_close, looks_like
@@ -53,3 +53,26 @@ def assert_gradients(loss_and_grads, params, known=()):
     for name in params:
         assert_close(grads[name], numeric[name], rtol=1e-5, atol=1e-7, err_msg=name,
                      known=[(feedback, wrong[name]) for feedback, wrong in explaining])
+
+
+def random_inputs(seed, **shapes):
+    """Normal arrays (scale 0.5) by name, in the order given: random_inputs(0, x=(2, 4), h_prev=(2, 5))."""
+    rng = np.random.default_rng(seed)
+    return {name: rng.normal(scale=0.5, size=shape) for name, shape in shapes.items()}
+
+
+def assert_backward(forward, backward, inputs, upstream):
+    """backward(*upstream, cache) must give, in the order of `inputs`, the finite-difference
+    gradients of sum(upstream[k] * forward's k-th output) with respect to each of `inputs` (the
+    forward's arguments by name, in its order; the cache is its last output). Sizes that are all
+    different let no transposed or swapped axis pass by symmetry."""
+    __tracebackhide__ = True
+    cache = forward(**inputs)[-1]
+    grads = backward(*upstream, cache)
+
+    def loss():
+        outputs = forward(**inputs)
+        return sum(np.sum(u * out) for u, out in zip(upstream, outputs))
+    numeric = numeric_gradients(loss, inputs)
+    for (name, got) in zip(inputs, grads):
+        assert_close(got, numeric[name], rtol=1e-5, atol=1e-7, err_msg=f"d{name}")

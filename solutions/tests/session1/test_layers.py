@@ -9,6 +9,7 @@ gives on the case (see mistakes.py).
 import numpy as np
 import pytest
 
+from gradcheck import assert_backward, random_inputs
 from mistakes import assert_close
 from rnnlab import layers
 
@@ -191,3 +192,19 @@ def test_temporal_cross_entropy_masks_the_steps_mask_names():
     _, dlogits = layers.temporal_softmax_cross_entropy(np.zeros((2, 2, 2)), np.zeros((2, 2), dtype=int), mask)
     counted = np.array([-0.25, 0.25])  # (0.5 - one-hot) / N at a step that counts
     assert_close(dlogits, mask[:, :, None] * counted, known=[(MASK_TRANSPOSED, mask.T[:, :, None] * counted)])
+
+
+# Sizes that are all different: a transposed weight or a swapped axis cannot pass by symmetry.
+
+@pytest.mark.function("layers.softmax")
+def test_softmax_along_a_middle_axis_with_all_sizes_different():
+    a = random_inputs(0, a=(2, 3, 4))["a"]
+    out = layers.softmax(a, axis=1)
+    assert out.shape == (2, 3, 4), f"out has shape {out.shape}; the docstring's is the shape of a, (2, 3, 4)"
+    assert_close(out.sum(axis=1), np.ones((2, 4)), err_msg="softmax(a, axis=1) must sum to 1 along axis 1")
+
+
+@pytest.mark.function("layers.affine_backward")
+def test_affine_backward_is_the_gradient_of_the_forward_with_all_sizes_different():
+    p = random_inputs(1, x=(2, 3), W=(3, 4), b=(4,))
+    assert_backward(layers.affine_forward, layers.affine_backward, p, upstream=[random_inputs(2, dout=(2, 4))["dout"]])

@@ -6,6 +6,7 @@ gives on the case (see mistakes.py).
 import numpy as np
 import pytest
 
+from gradcheck import assert_backward, random_inputs
 from mistakes import assert_close
 from rnnlab import rnn
 
@@ -132,7 +133,7 @@ def test_forward_carries_the_state_from_h0():
 def test_forward_works_in_float32():
     # The graders try float32 inputs too: the same states as in float64, to float32's precision.
     rng = np.random.default_rng(0)
-    inputs = [rng.normal(size=(2, 3, 2)), rng.normal(size=(2, 4)), rng.normal(size=(2, 4)),
+    inputs = [rng.normal(size=(2, 3, 5)), rng.normal(size=(2, 4)), rng.normal(size=(5, 4)),
               rng.normal(size=(4, 4)) / 2, rng.normal(size=4)]  # x, h0, Wx, Wh, b
     h64, _ = rnn.rnn_forward(*inputs)
     h32, _ = rnn.rnn_forward(*(a.astype(np.float32) for a in inputs))
@@ -165,3 +166,43 @@ def test_backward_shapes_and_gradient_through_time():
     h_prev = np.array([0.5, h1, h2])
     assert_close(dWh, [[np.sum(h_prev * da)]], known=[(WEIGHTS_NOT_SUMMED, [[h_prev[0] * da[0]]])])
     assert_close(db, [np.sum(da)], known=[(WEIGHTS_NOT_SUMMED, [da[0]])])
+
+
+# Sizes that are all different (N = 2, T = 3, D = 4, H = 5): a transposed weight or a swapped axis
+# cannot pass by symmetry, as it can where D = H or N = 1.
+
+@pytest.mark.function("rnn.rnn_step_forward")
+def test_step_forward_with_all_sizes_different():
+    p = random_inputs(0, x=(2, 4), h_prev=(2, 5), Wx=(4, 5), Wh=(5, 5), b=(5,))
+    h_next, _ = rnn.rnn_step_forward(**p)
+    assert h_next.shape == (2, 5), f"h_next has shape {h_next.shape}; the docstring's is (N, H) = (2, 5)"
+
+
+@pytest.mark.function("rnn.rnn_step_backward")
+def test_step_backward_is_the_gradient_of_the_step_with_all_sizes_different():
+    p = random_inputs(1, x=(2, 4), h_prev=(2, 5), Wx=(4, 5), Wh=(5, 5), b=(5,))
+    assert_backward(rnn.rnn_step_forward, rnn.rnn_step_backward, p, upstream=[random_inputs(2, dh=(2, 5))["dh"]])
+
+
+def growing_step(x_t, state):
+    """Adds up each row of x_t into every unit of the state; outputs the state and x_t's first column."""
+    new_state = state + x_t.sum(axis=1, keepdims=True)
+    return np.concatenate([new_state, x_t[:, :1]], axis=1), new_state, None
+
+
+@pytest.mark.function("rnn.unfold")
+def test_unfold_with_all_sizes_different():
+    x, state0 = random_inputs(3, x=(2, 3, 4), state0=(2, 5)).values()
+    outputs, final_state, caches = rnn.unfold(growing_step, x, state0)
+    assert outputs.shape == (2, 3, 6), f"outputs has shape {outputs.shape}; the docstring's is (N, T, K) = (2, 3, 6)"
+    running = state0[:, None, :] + np.cumsum(x.sum(axis=2), axis=1)[:, :, None]  # (N, T, H): the state after step t
+    assert_close(outputs[:, :, :5], running)
+    assert_close(outputs[:, :, 5], x[:, :, 0])
+    assert_close(final_state, running[:, -1])
+    assert len(caches) == 3
+
+
+@pytest.mark.function("rnn.rnn_backward")
+def test_backward_is_the_gradient_of_the_forward_with_all_sizes_different():
+    p = random_inputs(4, x=(2, 3, 4), h0=(2, 5), Wx=(4, 5), Wh=(5, 5), b=(5,))
+    assert_backward(rnn.rnn_forward, rnn.rnn_backward, p, upstream=[random_inputs(5, dh=(2, 3, 5))["dh"]])

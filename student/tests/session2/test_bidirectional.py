@@ -84,11 +84,11 @@ def directions_swapped(numeric):
 @pytest.mark.parametrize("merge_mode", ["concat", "sum", "mul", "ave"])
 def test_backward_gradients(merge_mode):
     rng = np.random.default_rng(3)
-    params = {"x": rng.normal(size=(2, 3, 2))}
+    params = {"x": rng.normal(size=(2, 3, 4))}  # N, T, D, H all different
     for side in ("fwd", "bwd"):
-        params.update({f"{name}_{side}": value for name, value in rnn_params(rng, 2, 2).items()})
-    h0 = np.zeros((2, 2))
-    upstream = rng.normal(size=(2, 3, 4 if merge_mode == "concat" else 2))
+        params.update({f"{name}_{side}": value / 2 for name, value in rnn_params(rng, 4, 5).items()})
+    h0 = np.zeros((2, 5))
+    upstream = rng.normal(size=(2, 3, 10 if merge_mode == "concat" else 5))
 
     def loss_and_grads():
         fwd, bwd = ({name: params[f"{name}_{side}"] for name in ("Wx", "Wh", "b")} for side in ("fwd", "bwd"))

@@ -8,6 +8,7 @@ gives on the case (see mistakes.py).
 import numpy as np
 import pytest
 
+from gradcheck import assert_backward, random_inputs
 from mistakes import assert_close
 from rnnlab import gru, lstm
 
@@ -97,8 +98,8 @@ def test_lstm_cell_gradient_flows_through_the_forget_gate():
 @pytest.mark.function("lstm.lstm_forward")
 def test_lstm_forward_starts_from_c0_or_zeros():
     rng = np.random.default_rng(0)
-    x, h0, c0 = rng.normal(size=(2, 3, 2)), rng.normal(size=(2, 4)), rng.normal(size=(2, 4))
-    Wx, Wh, b = rng.normal(size=(2, 16)), rng.normal(size=(4, 16)), rng.normal(size=16)
+    x, h0, c0 = rng.normal(size=(2, 3, 5)), rng.normal(size=(2, 4)), rng.normal(size=(2, 4))
+    Wx, Wh, b = rng.normal(size=(5, 16)), rng.normal(size=(4, 16)), rng.normal(size=16)
     h_default, _ = lstm.lstm_forward(x, h0, Wx, Wh, b)
     h_zero_c0, _ = lstm.lstm_forward(x, h0, Wx, Wh, b, c0=np.zeros((2, 4)))
     assert h_default.shape == (2, 3, 4)
@@ -227,7 +228,60 @@ def test_gru_backward_carries_the_gradient_back_through_time():
 @pytest.mark.function("gru.gru_backward")
 def test_gru_backward_shapes():
     rng = np.random.default_rng(1)
-    h, cache = gru.gru_forward(rng.normal(size=(2, 3, 2)), np.zeros((2, 4)), rng.normal(size=(2, 12)),
+    h, cache = gru.gru_forward(rng.normal(size=(2, 3, 5)), np.zeros((2, 4)), rng.normal(size=(5, 12)),
                                rng.normal(size=(4, 12)), rng.normal(size=(2, 12)))
     dx, dh0, dWx, dWh, db = gru.gru_backward(np.ones_like(h), cache)
-    assert (dx.shape, dh0.shape, dWx.shape, dWh.shape, db.shape) == ((2, 3, 2), (2, 4), (2, 12), (4, 12), (2, 12))
+    assert (dx.shape, dh0.shape, dWx.shape, dWh.shape, db.shape) == ((2, 3, 5), (2, 4), (5, 12), (4, 12), (2, 12))
+
+
+# Sizes that are all different (N = 2, T = 3, D = 5, H = 4, gate blocks 4H = 16 or 3H = 12): a
+# transposed weight or a swapped axis cannot pass by symmetry.
+
+def lstm_inputs(seed, T=None):
+    x = (2, 3, 5) if T else (2, 5)
+    state = {"h0": (2, 4)} if T else {"h_prev": (2, 4), "c_prev": (2, 4)}
+    return random_inputs(seed, x=x, **state, Wx=(5, 16), Wh=(4, 16), b=(16,))
+
+
+def gru_inputs(seed, T=None):
+    x, state = ((2, 3, 5), "h0") if T else ((2, 5), "h_prev")
+    return random_inputs(seed, x=x, **{state: (2, 4)}, Wx=(5, 12), Wh=(4, 12), b=(2, 12))
+
+
+@pytest.mark.function("lstm.lstm_step_forward")
+def test_lstm_step_forward_with_all_sizes_different():
+    h_next, c_next, _ = lstm.lstm_step_forward(**lstm_inputs(0))
+    assert (h_next.shape, c_next.shape) == ((2, 4), (2, 4)), "the docstring's h_next and c_next are (N, H) = (2, 4)"
+
+
+@pytest.mark.function("lstm.lstm_step_backward")
+def test_lstm_step_backward_is_the_gradient_of_the_step_with_all_sizes_different():
+    upstream = random_inputs(2, dh_next=(2, 4), dc_next=(2, 4))
+    assert_backward(lstm.lstm_step_forward, lstm.lstm_step_backward, lstm_inputs(1), upstream=list(upstream.values()))
+
+
+@pytest.mark.function("lstm.lstm_backward")
+def test_lstm_backward_is_the_gradient_of_the_forward_with_all_sizes_different():
+    dh = random_inputs(4, dh=(2, 3, 4))["dh"]
+    assert_backward(lstm.lstm_forward, lstm.lstm_backward, lstm_inputs(3, T=3), upstream=[dh])
+
+
+@pytest.mark.function("gru.gru_step_forward")
+def test_gru_step_forward_with_all_sizes_different():
+    h_next, _ = gru.gru_step_forward(**gru_inputs(5))
+    assert h_next.shape == (2, 4), f"h_next has shape {h_next.shape}; the docstring's is (N, H) = (2, 4)"
+
+
+@pytest.mark.function("gru.gru_step_backward")
+def test_gru_step_backward_is_the_gradient_of_the_step_with_all_sizes_different():
+    dh_next = random_inputs(7, dh_next=(2, 4))["dh_next"]
+    assert_backward(gru.gru_step_forward, gru.gru_step_backward, gru_inputs(6), upstream=[dh_next])
+
+
+@pytest.mark.function("gru.gru_forward")
+def test_gru_forward_with_all_sizes_different():
+    p = gru_inputs(8, T=3)
+    h, _ = gru.gru_forward(**p)
+    assert h.shape == (2, 3, 4), f"h has shape {h.shape}; the docstring's is (N, T, H) = (2, 3, 4)"
+    h1, _ = gru.gru_step_forward(p["x"][:, 0], p["h0"], p["Wx"], p["Wh"], p["b"])
+    assert_close(h[:, 0], h1)

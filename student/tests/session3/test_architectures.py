@@ -196,7 +196,7 @@ def test_conv1d_forward_by_hand():
 @pytest.mark.function("architectures.conv1d_backward")
 def test_conv1d_output_lengths_and_gradients(stride, padding, T_out):
     rng = np.random.default_rng(6)
-    params = {"x": rng.normal(size=(2, 7, 2)), "W": rng.normal(size=(3, 2, 4)), "b": rng.normal(size=4)}
+    params = {"x": rng.normal(size=(2, 7, 5)), "W": rng.normal(size=(3, 5, 4)), "b": rng.normal(size=4)}  # N, T, D, K, F all different
     out, _ = A.conv1d_forward(params["x"], params["W"], params["b"], stride, padding)
     assert out.shape == (2, T_out, 4)
     upstream = rng.normal(size=out.shape)
@@ -211,7 +211,7 @@ def test_conv1d_output_lengths_and_gradients(stride, padding, T_out):
 @pytest.mark.function("architectures.conv1d_forward")
 def test_conv1d_causal_output_sees_only_the_past():
     rng = np.random.default_rng(7)
-    x, W, b = rng.normal(size=(1, 6, 2)), rng.normal(size=(3, 2, 2)), np.zeros(2)
+    x, W, b = rng.normal(size=(1, 6, 2)), rng.normal(size=(3, 2, 4)), np.zeros(4)
     later = x.copy()
     later[:, 4:] += 1.0
     out, _ = A.conv1d_forward(x, W, b, padding="causal")
@@ -221,7 +221,7 @@ def test_conv1d_causal_output_sees_only_the_past():
 
 @pytest.mark.function("architectures.cnn_classifier_loss")
 def test_cnn_classifier_loss_gradients():
-    params = random_params(A.cnn_shapes(6, 2, 3, 3, 2), seed=8)
-    ids, y = np.array([[3, 4, 5, 1, 2], [2, 2, 4, 5, 0]]), np.array([1, 0])
+    params = random_params(A.cnn_shapes(6, 4, 3, 5, 7), seed=8)  # V, D, K, F, C all different
+    ids, y = np.array([[3, 4, 5, 1, 2], [2, 2, 4, 5, 0]]), np.array([1, 6])
     assert_gradients(lambda: A.cnn_classifier_loss(ids, y, params, 1, "same"), params,
                      known=[(CNN_LOSS_SUMMED, scaled(1 / 2))])  # the loss summed over N = 2, the gradient of the mean
