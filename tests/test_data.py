@@ -366,5 +366,14 @@ def test_sunspots_are_the_published_yearly_numbers():
 def test_every_data_set_has_a_card():
     cards = (SOLUTIONS / "DATA.md").read_text()
     for name in ("marked_recall", "sentiment_corpus", "tagging_corpus", "translation_corpus", "marker_order", "character_text",
-                 "seasonal_series", "sunspots"):
+                 "seasonal_series", "sunspots", "lookahead_tags"):
         assert f"`{name}`" in cards or f"`{name}," in cards, name
+
+
+def test_lookahead_tags_are_decided_by_the_token_ahead():
+    ids, tags = data.lookahead_tags(400, 12, 10, ahead=2, seed=0)
+    assert ids.shape == tags.shape == (400, 12) and ids.dtype == tags.dtype == np.int64
+    assert ids.min() == 1 and ids.max() == 10  # 0 is padding
+    assert np.array_equal(tags[:, :10], ids[:, 2:] % 2) and np.array_equal(tags[:, 10:], np.stack([ids[:, -1] % 2] * 2, 1))
+    # What a forward reader has read up to step t says nothing of the tag there: its own token's parity agrees by chance.
+    assert abs(np.mean(tags[:, :10] == ids[:, :10] % 2) - 0.5) < 0.05

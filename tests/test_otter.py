@@ -153,6 +153,13 @@ def test_session_2_measures_the_gate_keeping_the_gradient_alive(executed):
     assert ratio["vanilla RNN"] < 1e-6 and all(0.1 < ratio[cell] < 10 for cell in ("LSTM", "GRU")), ratio
 
 
+def test_session_3_shows_reading_both_ways_when_a_later_word_decides(executed):
+    notebook, _ = executed("rnn_architectures_part1")
+    one_way = float(printed(notebook, r"one-way GRU tagger: [\d.]+ of tags right, ([\d.]+) before the last step")[0])
+    two_way = float(printed(notebook, r"two-way GRU tagger: [\d.]+ of tags right, ([\d.]+) before the last step")[0])
+    assert one_way < 0.6 and two_way > 0.95, (one_way, two_way)
+
+
 def test_session_3_shows_one_wrong_word_derailing_the_next_ones(executed):
     # What the prose says of its figure: a single wrong word fed to the decoder costs the words after it.
     notebook, _ = executed("rnn_architectures_part1")

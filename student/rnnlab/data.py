@@ -46,6 +46,31 @@ def delayed_echo(num_sequences, seq_len, vocab_size, delay, seed=0):
     return ids, targets, mask
 
 
+def lookahead_tags(num_sequences, seq_len, vocab_size, ahead, seed=0):
+    """A tagging task where a later token decides: each step's tag is the parity of the token
+    `ahead` steps later (of the last token, for the last `ahead` steps).
+
+    A model that reads only forward cannot know a tag before it has read the token that decides it,
+    so it guesses (right half of the time), except at the last step; one that also reads backward
+    can know every tag.
+
+    Args:
+        num_sequences: N.
+        seq_len: T.
+        vocab_size: V; tokens are 1..V (0 is left for padding, as Embedding(mask_zero=True) reads it).
+        ahead: how many steps later the deciding token lies.
+        seed: seed of the random generator, for reproducible data.
+
+    Returns:
+        ids: (N, T) int64 tokens in 1..V.
+        tags: (N, T) int64 in {0, 1}; tags[:, t] = ids[:, min(t + ahead, T - 1)] % 2.
+    """
+    rng = np.random.default_rng(seed)
+    ids = rng.integers(1, vocab_size + 1, size=(num_sequences, seq_len))
+    deciding = np.minimum(np.arange(seq_len) + ahead, seq_len - 1)
+    return ids, ids[:, deciding] % 2
+
+
 def marked_recall(num_sequences, lag, vocab_size, noise=1.0, seed=0, dtype=np.float64):
     """A many-to-one memory task: name the marked token, seen `lag` noisy steps before the end.
 
