@@ -3,11 +3,14 @@
     .venv/bin/python bench/grading.py [--batch 20] [--large 100]
 
 Measures: the public student tests, the release build, one full hidden grade of one
-submission and the peak memory of its largest process, `otter run` on the same submission
-with the release's autograder zip, a batch of N submissions with -j1 and -j2, and (with
---large) a batch of that many with -j2.
+submission and the peak memory of its largest process, the same grade run by an ordinary user
+(user namespaces instead of root's sandbox: run as root, the bench drops to a uid of no account,
+as tests/test_any_user.py does), `otter run` on the same submission with the release's
+autograder zip, a batch of N submissions with -j1 and -j2, and (with --large) a batch of that
+many with -j2.
 """
 import argparse
+import os
 import resource
 import shutil
 import subprocess
@@ -41,6 +44,30 @@ def best_of(runs, command, **kwargs):
     """The shortest of `runs` runs; `command(i)` gives run i's command (e.g. its own --out folder,
     since `rnnlab grade` keeps the results already in a folder and would not grade again)."""
     return min(timed(command(i) if callable(command) else command, **kwargs) for i in range(runs))
+
+
+ORDINARY_UID = 43210  # a uid of no account, as in tests/test_any_user.py
+
+
+def as_ordinary_user(work, submission):
+    """The command that grades `submission` as an ordinary user from a clone of their own (the
+    grading parts of this repository, owned by that uid), or None where the bench is not root."""
+    if os.geteuid() != 0:
+        return None
+    home = work / "ordinary"
+    for part in ("autograder", "solutions", "assignments"):
+        shutil.copytree(REPO / part, home / "repo" / part, ignore=shutil.ignore_patterns(
+            "__pycache__", "dist", ".rnnlab-secret", ".rnnlab-secret.*"))
+    shutil.copy(REPO / "tested-versions.txt", home / "repo")
+    shutil.copytree(submission, home / "submission")
+    for path in [home, *home.rglob("*")]:
+        os.chown(path, ORDINARY_UID, ORDINARY_UID, follow_symlinks=False)
+    for folder in [work, *work.parents]:  # the way to it, as to a home folder
+        folder.chmod(folder.stat().st_mode | 0o001)
+    return lambda i: ["setpriv", f"--reuid={ORDINARY_UID}", f"--regid={ORDINARY_UID}", "--clear-groups",
+                      "env", f"HOME={home}", f"PYTHONPATH={home / 'repo' / 'autograder'}", f"PATH={os.environ['PATH']}",
+                      sys.executable, "-m", "rnnlab_grader.cli", "grade", str(home / "submission"),
+                      "--out", str(home / f"out{i}")]
 
 
 def peak_memory_mib(command):
@@ -86,6 +113,9 @@ def main():
                 sys.executable, "-m", "otter", "run", "-a", str(work / "dist" / "rnn_fundamentals-autograder.zip"),
                 "-o", str(work), str(otter_submission)])),
         ]
+        ordinary = as_ordinary_user(work, work / "examples" / "reference")
+        if ordinary:
+            rows.insert(3, ("same, as an ordinary user (user namespaces)", best_of(3, ordinary, cwd=work / "ordinary" / "repo")))
         memory = peak_memory_mib([RNNLAB, "grade", str(work / "examples" / "reference"), "--out", str(work / "mem")])
         for jobs in (1, 2):
             rows.append((f"batch of {args.batch}, -j{jobs}",
@@ -107,6 +137,9 @@ def main():
     for name, run in rows:
         print(f"{name:<40} {run.seconds:>8.2f}s  {run.core_seconds / run.seconds:>10.2f}  {targets.get(name, '')}")
     print(f"{'otter run / one full grade':<40} {otter / one:>8.2f}x  {'':>10}  >= 2x")
+    if "same, as an ordinary user (user namespaces)" in times:
+        user = times["same, as an ordinary user (user namespaces)"]
+        print(f"{'ordinary user / root, one full grade':<40} {user / one:>8.2f}x  {'':>10}  <= 1.25x")
     print(f"{'speed-up -j2 over -j1':<40} {j1 / j2:>8.2f}x  {'':>10}  >= 1.8x")
     print(f"{'per submission at -j2':<40} {j2 / args.batch:>8.2f}s")
     print(f"{'peak memory, largest process':<40} {memory:>6.0f}MiB")

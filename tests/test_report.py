@@ -46,7 +46,7 @@ def test_a_killed_batch_resumes_to_the_same_gradebook_without_regrading(example_
     from pathlib import Path
 
     submissions = [str(p) for p in sorted(example_dir.iterdir())][:4]
-    assert cli.main(["grade", *submissions, "--out", str(tmp_path / "whole")]) == 0
+    assert cli.main(["grade", *submissions, "--out", str(tmp_path / "whole"), "-j", "2"]) == 0
 
     rnnlab = str(Path(sys.executable).parent / "rnnlab")
     batch = subprocess.Popen([rnnlab, "grade", *submissions, "--out", str(tmp_path / "resumed"), "-j", "1"],
