@@ -391,9 +391,10 @@ def demo_mistake(questions):
     return next(m for m in examples.mutants() if m.get("demo") and set(m["loses"]) <= groups)
 
 
-# Every zip as Gradescope runs it (no CAP_SYS_ADMIN); the privileged mode, which changes how the
-# grader isolates and not what a zip holds, on Session 1's zip, the quickest.
-GRADESCOPE_RUNS = [(name, False) for name in NOTEBOOKS] + [("rnn_fundamentals", True)]
+# Every zip in both modes. What a known mistake costs and how the upload is laid out do not depend
+# on the mode: those are checked without CAP_SYS_ADMIN (as Gradescope runs), and privileged on
+# Session 1's zip, the quickest, only.
+GRADESCOPE_RUNS = [(name, privileged) for name in NOTEBOOKS for privileged in (False, True)]
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="Gradescope grades as root")
@@ -401,13 +402,13 @@ GRADESCOPE_RUNS = [(name, False) for name in NOTEBOOKS] + [("rnn_fundamentals", 
                          ids=[f"{name}-{'privileged' if privileged else 'no-CAP_SYS_ADMIN'}" for name, privileged in GRADESCOPE_RUNS])
 def test_gradescope_grades_and_leaks_nothing(built, clean_python, tmp_path, name, privileged, modes_restored):
     """As Gradescope runs a zip (a Python that has only the zip's copy of rnnlab_grader), with and
-    without CAP_SYS_ADMIN: the reference full on this zip's questions only, a known mistake exactly
-    its questions, and a submission that reads the reference and echoes it gets none of it back
-    (without CAP_SYS_ADMIN the worker keeps a user of its own, and the zip's folder is made
-    root-only). On Session 1's zip, which is the quickest, also an rnn_backward by TensorFlow's
-    autodiff, which earns nothing in either mode (without namespaces the frameworks are its group's
-    only), and, without CAP_SYS_ADMIN, the stubs and the upload's layouts (what they show depends
-    neither on the zip nor on the mode)."""
+    without CAP_SYS_ADMIN: the reference full on this zip's questions only, and a submission that
+    reads the reference and echoes it gets none of it back (without CAP_SYS_ADMIN the worker keeps
+    a user of its own, and the zip's folder is made root-only); a known mistake exactly its
+    questions (GRADESCOPE_RUNS says where). On Session 1's zip, which is the quickest, also an
+    rnn_backward by TensorFlow's autodiff, which earns nothing in either mode (without namespaces
+    the frameworks are its group's only), and, without CAP_SYS_ADMIN, the stubs and the upload's
+    layouts (what they show depends neither on the zip nor on the mode)."""
     autograder = next(z for z in built.zips if z.name.startswith(name))
     notebook = built.out / f"{name}.ipynb"
     questions = plugin_questions(autograder)
@@ -416,8 +417,10 @@ def test_gradescope_grades_and_leaks_nothing(built, clean_python, tmp_path, name
     shutil.copytree(SOLUTIONS / "rnnlab", reader, ignore=shutil.ignore_patterns("__pycache__"))
     tree_reference = str(tmp_path / "*" / "source" / "reference" / "rnnlab" / "*.py")
     (reader / "__init__.py").write_text(READ_AND_ECHO.format(tree=tree_reference) + (reader / "__init__.py").read_text())
-    packages = {"reference": SOLUTIONS / "rnnlab", "wrong": examples.write_mutant(tmp_path / "wrong", mutant) / "rnnlab",
-                "reader": reader}
+    packages = {"reference": SOLUTIONS / "rnnlab", "reader": reader}
+    mistaken = not privileged or name == "rnn_fundamentals"
+    if mistaken:
+        packages["wrong"] = examples.write_mutant(tmp_path / "wrong", mutant) / "rnnlab"
     autodiff, layouts = name == "rnn_fundamentals", name == "rnn_fundamentals" and not privileged
     if layouts:
         packages["stubs"] = built.out / "rnnlab"
@@ -450,8 +453,9 @@ def test_gradescope_grades_and_leaks_nothing(built, clean_python, tmp_path, name
     if autodiff:
         autodiff_lost = {question for question, (score, most) in scores["autodiff"].items() if score < most}
         assert autodiff_lost == {q for q, groups in questions.items() if "rnn.rnn_backward" in groups}
-    lost = {question for question, (score, most) in scores["wrong"].items() if score < most}
-    assert lost == {q for q, groups in questions.items() if set(groups) & set(mutant["loses"])}
+    if mistaken:
+        lost = {question for question, (score, most) in scores["wrong"].items() if score < most}
+        assert lost == {q for q, groups in questions.items() if set(groups) & set(mutant["loses"])}
     assert "LEAK 0 read" in json.dumps(results["reader"])  # it ran, and read nothing
     told = [line for line in results["reference"]["stdout"].splitlines() if line.startswith("rnnlab:")]
     assert told and ("in private namespaces" if privileged else "without namespaces") in told[0], told
