@@ -55,12 +55,6 @@ def assert_gradients(loss_and_grads, params, known=()):
                      known=[(feedback, wrong[name]) for feedback, wrong in explaining])
 
 
-def random_inputs(seed, **shapes):
-    """Normal arrays (scale 0.5) by name, in the order given: random_inputs(0, x=(2, 4), h_prev=(2, 5))."""
-    rng = np.random.default_rng(seed)
-    return {name: rng.normal(scale=0.5, size=shape) for name, shape in shapes.items()}
-
-
 def assert_backward(forward, backward, inputs, upstream):
     """backward(*upstream, cache) must give, in the order of `inputs`, the finite-difference
     gradients of sum(upstream[k] * forward's k-th output) with respect to each of `inputs` (the

@@ -9,7 +9,7 @@ gives on the case (see mistakes.py).
 import numpy as np
 import pytest
 
-from gradcheck import assert_backward, random_inputs
+from gradcheck import assert_backward, random_params
 from mistakes import assert_close
 from rnnlab import layers
 
@@ -198,7 +198,7 @@ def test_temporal_cross_entropy_masks_the_steps_mask_names():
 
 @pytest.mark.function("layers.softmax")
 def test_softmax_along_a_middle_axis_with_all_sizes_different():
-    a = random_inputs(0, a=(2, 3, 4))["a"]
+    a = random_params(dict(a=(2, 3, 4)), 0)["a"]
     out = layers.softmax(a, axis=1)
     assert out.shape == (2, 3, 4), f"out has shape {out.shape}; the docstring's is the shape of a, (2, 3, 4)"
     assert_close(out.sum(axis=1), np.ones((2, 4)), err_msg="softmax(a, axis=1) must sum to 1 along axis 1")
@@ -206,5 +206,5 @@ def test_softmax_along_a_middle_axis_with_all_sizes_different():
 
 @pytest.mark.function("layers.affine_backward")
 def test_affine_backward_is_the_gradient_of_the_forward_with_all_sizes_different():
-    p = random_inputs(1, x=(2, 3), W=(3, 4), b=(4,))
-    assert_backward(layers.affine_forward, layers.affine_backward, p, upstream=[random_inputs(2, dout=(2, 4))["dout"]])
+    p = random_params(dict(x=(2, 3), W=(3, 4), b=(4,)), 1)
+    assert_backward(layers.affine_forward, layers.affine_backward, p, upstream=[random_params(dict(dout=(2, 4)), 2)["dout"]])

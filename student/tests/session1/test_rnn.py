@@ -6,7 +6,7 @@ gives on the case (see mistakes.py).
 import numpy as np
 import pytest
 
-from gradcheck import assert_backward, random_inputs
+from gradcheck import assert_backward, random_params
 from mistakes import assert_close
 from rnnlab import rnn
 
@@ -173,15 +173,15 @@ def test_backward_shapes_and_gradient_through_time():
 
 @pytest.mark.function("rnn.rnn_step_forward")
 def test_step_forward_with_all_sizes_different():
-    p = random_inputs(0, x=(2, 4), h_prev=(2, 5), Wx=(4, 5), Wh=(5, 5), b=(5,))
+    p = random_params(dict(x=(2, 4), h_prev=(2, 5), Wx=(4, 5), Wh=(5, 5), b=(5,)), 0)
     h_next, _ = rnn.rnn_step_forward(**p)
     assert h_next.shape == (2, 5), f"h_next has shape {h_next.shape}; the docstring's is (N, H) = (2, 5)"
 
 
 @pytest.mark.function("rnn.rnn_step_backward")
 def test_step_backward_is_the_gradient_of_the_step_with_all_sizes_different():
-    p = random_inputs(1, x=(2, 4), h_prev=(2, 5), Wx=(4, 5), Wh=(5, 5), b=(5,))
-    assert_backward(rnn.rnn_step_forward, rnn.rnn_step_backward, p, upstream=[random_inputs(2, dh=(2, 5))["dh"]])
+    p = random_params(dict(x=(2, 4), h_prev=(2, 5), Wx=(4, 5), Wh=(5, 5), b=(5,)), 1)
+    assert_backward(rnn.rnn_step_forward, rnn.rnn_step_backward, p, upstream=[random_params(dict(dh=(2, 5)), 2)["dh"]])
 
 
 def growing_step(x_t, state):
@@ -192,7 +192,7 @@ def growing_step(x_t, state):
 
 @pytest.mark.function("rnn.unfold")
 def test_unfold_with_all_sizes_different():
-    x, state0 = random_inputs(3, x=(2, 3, 4), state0=(2, 5)).values()
+    x, state0 = random_params(dict(x=(2, 3, 4), state0=(2, 5)), 3).values()
     outputs, final_state, caches = rnn.unfold(growing_step, x, state0)
     assert outputs.shape == (2, 3, 6), f"outputs has shape {outputs.shape}; the docstring's is (N, T, K) = (2, 3, 6)"
     running = state0[:, None, :] + np.cumsum(x.sum(axis=2), axis=1)[:, :, None]  # (N, T, H): the state after step t
@@ -204,5 +204,5 @@ def test_unfold_with_all_sizes_different():
 
 @pytest.mark.function("rnn.rnn_backward")
 def test_backward_is_the_gradient_of_the_forward_with_all_sizes_different():
-    p = random_inputs(4, x=(2, 3, 4), h0=(2, 5), Wx=(4, 5), Wh=(5, 5), b=(5,))
-    assert_backward(rnn.rnn_forward, rnn.rnn_backward, p, upstream=[random_inputs(5, dh=(2, 3, 5))["dh"]])
+    p = random_params(dict(x=(2, 3, 4), h0=(2, 5), Wx=(4, 5), Wh=(5, 5), b=(5,)), 4)
+    assert_backward(rnn.rnn_forward, rnn.rnn_backward, p, upstream=[random_params(dict(dh=(2, 3, 5)), 5)["dh"]])

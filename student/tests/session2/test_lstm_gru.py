@@ -8,7 +8,7 @@ gives on the case (see mistakes.py).
 import numpy as np
 import pytest
 
-from gradcheck import assert_backward, random_inputs
+from gradcheck import assert_backward, random_params
 from mistakes import assert_close
 from rnnlab import gru, lstm
 
@@ -240,12 +240,12 @@ def test_gru_backward_shapes():
 def lstm_inputs(seed, T=None):
     x = (2, 3, 5) if T else (2, 5)
     state = {"h0": (2, 4)} if T else {"h_prev": (2, 4), "c_prev": (2, 4)}
-    return random_inputs(seed, x=x, **state, Wx=(5, 16), Wh=(4, 16), b=(16,))
+    return random_params(dict(x=x, **state, Wx=(5, 16), Wh=(4, 16), b=(16,)), seed)
 
 
 def gru_inputs(seed, T=None):
     x, state = ((2, 3, 5), "h0") if T else ((2, 5), "h_prev")
-    return random_inputs(seed, x=x, **{state: (2, 4)}, Wx=(5, 12), Wh=(4, 12), b=(2, 12))
+    return random_params(dict(x=x, **{state: (2, 4)}, Wx=(5, 12), Wh=(4, 12), b=(2, 12)), seed)
 
 
 @pytest.mark.function("lstm.lstm_step_forward")
@@ -256,13 +256,13 @@ def test_lstm_step_forward_with_all_sizes_different():
 
 @pytest.mark.function("lstm.lstm_step_backward")
 def test_lstm_step_backward_is_the_gradient_of_the_step_with_all_sizes_different():
-    upstream = random_inputs(2, dh_next=(2, 4), dc_next=(2, 4))
+    upstream = random_params(dict(dh_next=(2, 4), dc_next=(2, 4)), 2)
     assert_backward(lstm.lstm_step_forward, lstm.lstm_step_backward, lstm_inputs(1), upstream=list(upstream.values()))
 
 
 @pytest.mark.function("lstm.lstm_backward")
 def test_lstm_backward_is_the_gradient_of_the_forward_with_all_sizes_different():
-    dh = random_inputs(4, dh=(2, 3, 4))["dh"]
+    dh = random_params(dict(dh=(2, 3, 4)), 4)["dh"]
     assert_backward(lstm.lstm_forward, lstm.lstm_backward, lstm_inputs(3, T=3), upstream=[dh])
 
 
@@ -274,7 +274,7 @@ def test_gru_step_forward_with_all_sizes_different():
 
 @pytest.mark.function("gru.gru_step_backward")
 def test_gru_step_backward_is_the_gradient_of_the_step_with_all_sizes_different():
-    dh_next = random_inputs(7, dh_next=(2, 4))["dh_next"]
+    dh_next = random_params(dict(dh_next=(2, 4)), 7)["dh_next"]
     assert_backward(gru.gru_step_forward, gru.gru_step_backward, gru_inputs(6), upstream=[dh_next])
 
 
