@@ -7,11 +7,9 @@ reference; for every function, at least one call must have no array with two axe
 (square weights, which are square by definition, aside).
 """
 import json
-import os
-import shutil
-import subprocess
 import sys
 
+import public_suite
 from rnnlab_grader.paths import SOLUTIONS
 
 sys.path.insert(0, str(SOLUTIONS / "tests"))
@@ -59,15 +57,8 @@ def all_different(shapes):
 
 
 def test_every_graded_function_meets_sizes_that_all_differ(tmp_path):
-    release = tmp_path / "release"
-    shutil.copytree(SOLUTIONS / "tests", release / "tests", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(SOLUTIONS / "pytest.ini", release)
-    (release / "shapes_plugin.py").write_text(PLUGIN)
     record = tmp_path / "shapes.jsonl"
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "shapes_plugin",
-                          "--rootdir", str(release), "-c", str(release / "pytest.ini"),
-                          "-o", f"pythonpath={release} {release / 'tests'} {SOLUTIONS}", str(release / "tests")],
-                         capture_output=True, text=True, cwd=release, env={**os.environ, "SHAPES_OUT": str(record)})
+    run = public_suite.run_with_plugin(tmp_path / "release", PLUGIN, env={"SHAPES_OUT": str(record)}, options=["-q"])
     assert run.returncode == 0, run.stdout[-3000:]
     calls = [json.loads(line) for line in record.read_text().splitlines()]
     called = {function for function, _ in calls}

@@ -8,7 +8,6 @@ names the function and what its docstring says, never with Python's or numpy's r
 pytest diff that asks for -v. And a numpy error inside the function names its line.
 """
 import inspect
-import os
 import re
 import shutil
 import subprocess
@@ -17,6 +16,7 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
+import public_suite
 from rnnlab_grader.paths import SOLUTIONS
 
 sys.path.insert(0, str(SOLUTIONS / "tests"))
@@ -73,14 +73,9 @@ SENTENCES = {"a list": ("returned a list", "as a list"), "one value fewer": ("va
 def failures(kind, root):
     """{test node id: (its function, its failure text)} of the public suite with results gone wrong."""
     release = root / kind.replace(" ", "_")
-    shutil.copytree(SOLUTIONS / "tests", release / "tests", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(SOLUTIONS / "pytest.ini", release)
-    (release / "wrong_results_plugin.py").write_text(PLUGIN.replace("APPLIES", inspect.getsource(applies)))
     report = release / "report.xml"
-    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "wrong_results_plugin",
-                          "--rootdir", str(release), "-c", str(release / "pytest.ini"), f"--junitxml={report}",
-                          "-o", f"pythonpath={release} {release / 'tests'} {SOLUTIONS}", str(release / "tests")],
-                         capture_output=True, text=True, cwd=release, env={**os.environ, "WRONG_KIND": kind})
+    run = public_suite.run_with_plugin(release, PLUGIN.replace("APPLIES", inspect.getsource(applies)),
+                                       env={"WRONG_KIND": kind}, options=[f"--junitxml={report}"])
     assert report.exists(), run.stdout[-3000:] + run.stderr[-3000:]
     found = {}
     for case in ElementTree.parse(report).iter("testcase"):
