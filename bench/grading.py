@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from machine import describe
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+import ordinary_user  # noqa: E402  (the clone an ordinary user grades from, as tests/test_any_user.py)
 from rnnlab_grader.grading import examples
 from rnnlab_grader.paths import REPO, SOLUTIONS, STUDENT
 
@@ -46,25 +48,16 @@ def best_of(runs, command, **kwargs):
     return min(timed(command(i) if callable(command) else command, **kwargs) for i in range(runs))
 
 
-ORDINARY_UID = 43210  # a uid of no account, as in tests/test_any_user.py
-
-
 def as_ordinary_user(work, submission):
     """The command that grades `submission` as an ordinary user from a clone of their own (the
     grading parts of this repository, owned by that uid), or None where the bench is not root."""
     if os.geteuid() != 0:
         return None
     home = work / "ordinary"
-    for part in ("autograder", "solutions", "assignments"):
-        shutil.copytree(REPO / part, home / "repo" / part, ignore=shutil.ignore_patterns(
-            "__pycache__", "dist", ".rnnlab-secret", ".rnnlab-secret.*"))
-    shutil.copy(REPO / "tested-versions.txt", home / "repo")
+    ordinary_user.clone(home / "repo")
     shutil.copytree(submission, home / "submission")
-    for path in [home, *home.rglob("*")]:
-        os.chown(path, ORDINARY_UID, ORDINARY_UID, follow_symlinks=False)
-    for folder in [work, *work.parents]:  # the way to it, as to a home folder
-        folder.chmod(folder.stat().st_mode | 0o001)
-    return lambda i: ["setpriv", f"--reuid={ORDINARY_UID}", f"--regid={ORDINARY_UID}", "--clear-groups",
+    ordinary_user.hand_over(home)
+    return lambda i: ["setpriv", f"--reuid={ordinary_user.UID}", f"--regid={ordinary_user.UID}", "--clear-groups",
                       "env", f"HOME={home}", f"PYTHONPATH={home / 'repo' / 'autograder'}", f"PATH={os.environ['PATH']}",
                       sys.executable, "-m", "rnnlab_grader.cli", "grade", str(home / "submission"),
                       "--out", str(home / f"out{i}")]

@@ -17,12 +17,13 @@ from pathlib import Path
 
 import pytest
 
+import ordinary_user
 from rnnlab_grader.isolation import confine
-from rnnlab_grader.paths import REPO, SOLUTIONS, STUDENT
+from rnnlab_grader.paths import SOLUTIONS, STUDENT
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="drops to another uid: run as root (CI does)")
 
-TA = 43210  # a uid of no account: no rights on anything of the repository's
+TA = ordinary_user.UID  # a uid of no account: no rights on anything of the repository's
 
 
 # Reads what the TA can read (their clone's reference and graders, their home) and connects to a server
@@ -52,18 +53,11 @@ SIGMOID = "    return np.exp(-np.logaddexp(0, -a))"
 def ta(tmp_path_factory):
     """The TA's folder: a copy of the repository's grading parts, a home with a note, submissions."""
     root = tmp_path_factory.mktemp("ta")
-    repo = root / "repo"
-    for part in ("autograder", "solutions", "assignments"):
-        shutil.copytree(REPO / part, repo / part, ignore=shutil.ignore_patterns(
-            "__pycache__", "dist", ".rnnlab-secret", ".rnnlab-secret.*"))
-    shutil.copy(REPO / "tested-versions.txt", repo)
+    ordinary_user.clone(root / "repo")
     (root / "home").mkdir()
     (root / "home" / "notes.txt").write_text("private: the TA's own note")
-    for path in [root, *root.rglob("*")]:
-        os.chown(path, TA, TA, follow_symlinks=False)
+    ordinary_user.hand_over(root, TA)
     os.chmod(root / "home", 0o700)
-    for folder in [*reversed(root.parents)]:  # the way to it, as to a home folder
-        folder.chmod(folder.stat().st_mode | 0o001)
     return root
 
 
