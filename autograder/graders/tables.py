@@ -58,7 +58,7 @@ def embedding(g):
     return g.ints("V", "NT"), g.randn("VD")
 
 
-def labels(g, logits, scale, high_axis, axes):
+def true_classes(g, logits, scale, high_axis, axes):
     """Random true classes; with LARGE logits, the first one is its row's smallest logit, so that its
     softmax probability underflows to 0 in every grading (log(softmax) is then -inf)."""
     y = g.ints(high_axis, axes)
@@ -71,14 +71,14 @@ def labels(g, logits, scale, high_axis, axes):
 def cross_entropy(scale):
     def build(g):
         logits = scores(g, "NC", scale)
-        return logits, labels(g, logits, scale, "C", "N")
+        return logits, true_classes(g, logits, scale, "C", "N")
     return build
 
 
 def temporal_cross_entropy(masked, scale=1.0):
     def build(g):
         logits = scores(g, "NTV", scale)
-        return logits, labels(g, logits, scale, "V", "NT"), g.mask("NT") if masked else None
+        return logits, true_classes(g, logits, scale, "V", "NT"), g.mask("NT") if masked else None
     return build
 
 
