@@ -22,8 +22,8 @@ exported here.
 """
 from .proxy import CALL_TIMEOUT_S, StudentCode, StudentError, TooSlow
 from .cgroups import ControlGroup, describe as describe_control_group
-from .sandbox import Sandbox, Zygote, isolation, kill_processes_of, use_control_group, worker_uids
+from .sandbox import ONE_THREAD, Sandbox, Zygote, isolation, kill_processes_of, use_control_group, worker_uids
 from .worker import STEPS, Handle, Step
 
-__all__ = ["CALL_TIMEOUT_S", "STEPS", "ControlGroup", "Handle", "Sandbox", "Step", "StudentCode", "StudentError",
+__all__ = ["CALL_TIMEOUT_S", "ONE_THREAD", "STEPS", "ControlGroup", "Handle", "Sandbox", "Step", "StudentCode", "StudentError",
            "TooSlow", "Zygote", "describe_control_group", "isolation", "kill_processes_of", "use_control_group", "worker_uids"]

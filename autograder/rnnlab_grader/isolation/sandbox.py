@@ -247,9 +247,13 @@ def _binds(folder):
     return [(PYTHON_HOME, folder / ".python"), (SITE_PACKAGES, folder / ".site")]
 
 
+# numpy's BLAS on one thread: a worker has a core of its own at most (and the graders, which take
+# turns with their worker, likewise: engine._run_graders).
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
 def _environment(home):
-    return {"PATH": "/usr/bin:/bin", "HOME": str(home), "PYTHONDONTWRITEBYTECODE": "1",
-            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+    return {"PATH": "/usr/bin:/bin", "HOME": str(home), "PYTHONDONTWRITEBYTECODE": "1", **ONE_THREAD,
             "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
 
 
