@@ -120,3 +120,32 @@ def test_a_numpy_error_names_the_students_line(tmp_path):
     assert "rnn_step_forward raised ValueError at rnnlab/rnn.py:" in run.stdout
     assert "`h_next = np.tanh(x @ Wx.T + h_prev @ Wh + b)`: a matrix product whose inner sizes differ" in run.stdout
     assert "Its array arguments here: x (1, 2)" in run.stdout and "gufunc" not in run.stdout
+
+
+def check_run(tmp_path, name, file, find, replace, function):
+    """`pytest --function <function> --check` on the reference with one find/replace patch."""
+    package = tmp_path / name / "rnnlab"
+    shutil.copytree(SOLUTIONS / "rnnlab", package, ignore=shutil.ignore_patterns("__pycache__"))
+    source = package / file
+    assert source.read_text().count(find) == 1
+    source.write_text(source.read_text().replace(find, replace))
+    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--function", function,
+                           "--check", "-o", f"pythonpath={package.parent}", str(SOLUTIONS / "tests")],
+                          capture_output=True, text=True, cwd=SOLUTIONS)
+
+
+def test_a_wrong_shape_is_said_with_the_sizes_the_arguments_give(tmp_path):
+    # A transposed state, and a forward that returns only its last state: the docstring's axes with
+    # the sizes this call's arguments give them, and what the shape suggests.
+    transposed = check_run(tmp_path, "transposed", "rnn.py", "    return h_next, cache\n",
+                           "    return h_next.T, cache\n", "rnn.rnn_step_forward")
+    said = re.search(r"rnn_step_forward returned h_next of shape \((\d+), (\d+)\); the docstring's h_next is "
+                     r"\(N, H\) = \((\d+), (\d+)\): are two axes swapped \(a transpose\)\?", transposed.stdout)
+    assert transposed.returncode == 1 and said, transposed.stdout[-2000:]
+    assert said.group(1, 2) == said.group(4, 3) and said.group(1) != said.group(2)
+    last = check_run(tmp_path, "last", "rnn.py", "    return h, step_caches\n", "    return _, step_caches\n",
+                     "rnn.rnn_forward")
+    assert last.returncode == 1
+    assert re.search(r"rnn_forward returned h of shape \(\d+, \d+\), 2 axes; the docstring's h is "
+                     r"\(N, T, H\) = \(\d+, \d+, \d+\), 3 axes: did you return only the last time step\?",
+                     last.stdout), last.stdout[-2000:]

@@ -18,7 +18,8 @@ A question's grader.check cell runs exactly `pytest --function <its functions> -
 
 Every call a test makes of its own function is also held to the rules the hidden graders apply
 (graded_function_rules): what it returns has the structure its docstring gives (RETURNS in
-returns.py: how many values, which are arrays, how many axes each), said in the docstring's words
+returns.py: how many values, which are arrays, how many axes each, and each axis' size where the
+arguments' docstring axes give it: "(N, H) = (2, 3)"), said in the docstring's words
 before any value is compared; a numpy error inside it is said with its line and the arguments'
 shapes; float64 inputs give float64 results; and the functions in MUST_NOT_MODIFY leave their
 array arguments (also those inside dicts, tuples and lists, caches included) as they found them.
@@ -141,7 +142,7 @@ def obeying_the_rules(name, function):
             result = function(*args, **kwargs)
         except ValueError as error:  # numpy's words for shapes that do not fit, said in the student's
             raise AssertionError(shapes_that_do_not_fit(name, error, arguments)) from None
-        check_returned(name, result)
+        check_returned(name, result, expected_shapes(function, arguments))
         if name in MUST_NOT_MODIFY:
             for arg, value in arguments.items():
                 after = dict(arrays_in(value))
@@ -172,10 +173,34 @@ def _kind(value):
     return f"a {type(value).__name__}"
 
 
-def check_returned(name, result):
+# An array's axes in its function's docstring: "        x: (N, T, D) input sequence."
+DOCSTRING_AXES = re.compile(r"^\s+(\w+): \(([A-Z](?:, [A-Z])*)\)", re.MULTILINE)
+
+
+def expected_shapes(function, arguments):
+    """{result name: (its axes, its shape)}, for the results whose docstring axes are all sizes of the array
+    arguments, read off them by their own docstring axes (a letter two arguments give different
+    sizes is not read)."""
+    documented_args, _, documented_returns = (function.__doc__ or "").partition("Returns:")
+    sizes, clashing = {}, set()
+    for arg, letters in DOCSTRING_AXES.findall(documented_args):
+        value, letters = arguments.get(arg), letters.split(", ")
+        if isinstance(value, np.ndarray) and value.ndim == len(letters):
+            for letter, size in zip(letters, value.shape):
+                if sizes.setdefault(letter, size) != size:
+                    clashing.add(letter)
+    known = {letter: size for letter, size in sizes.items() if letter not in clashing}
+    return {result: ("".join(letters.split(", ")), tuple(known[letter] for letter in letters.split(", ")))
+            for result, letters in DOCSTRING_AXES.findall(documented_returns)
+            if all(letter in known for letter in letters.split(", "))}
+
+
+def check_returned(name, result, shapes=None):
     """Fail, in the docstring's words, when a result has not the structure RETURNS gives `name`:
-    the number of values, and for each array its number of axes."""
+    the number of values, and for each array its number of axes, and its shape where `shapes`
+    (expected_shapes) has it."""
     __tracebackhide__ = True
+    shapes = shapes or {}
     function, expected = name.split(".")[1], [item.partition(":")[::2] for item in RETURNS[name].split()]
     names = ", ".join(result_name for result_name, _ in expected)
     if len(expected) > 1 and not isinstance(result, tuple):
@@ -187,9 +212,12 @@ def check_returned(name, result):
         if not axes:
             continue
         letters = ", ".join(axes)
+        documented_axes, shape = shapes.get(result_name, (None, None))
+        shape = shape if documented_axes == axes else None  # the docstring's axes must be RETURNS'
+        said = f"({letters}) = {shape}" if shape else f"({letters})"  # "(N, H) = (2, 3)" here
         if not isinstance(value, np.ndarray):
             raise AssertionError(f"{function} returned {result_name} as {_kind(value)}; the docstring's {result_name} is "
-                                 f"an array ({letters}): make it one (np.stack or np.array of a list, say)")
+                                 f"an array {said}: make it one (np.stack or np.array of a list, say)")
         if value.ndim != len(axes):
             if "T" in axes and value.ndim == len(axes) - 1:
                 hint = " did you return only the last time step?"
@@ -198,7 +226,12 @@ def check_returned(name, result):
             else:
                 hint = " check which axes you kept"
             raise AssertionError(f"{function} returned {result_name} of shape {value.shape}, {_axes(value.ndim)}; the "
-                                 f"docstring's {result_name} is ({letters}), {_axes(len(axes))}:{hint}")
+                                 f"docstring's {result_name} is {said}, {_axes(len(axes))}:{hint}")
+        if shape and value.shape != shape:
+            hint = " are two axes swapped (a transpose)?" if sorted(value.shape) == sorted(shape) else \
+                " check which size each axis takes"
+            raise AssertionError(f"{function} returned {result_name} of shape {value.shape}; the docstring's "
+                                 f"{result_name} is {said}:{hint}")
 
 
 def _axes(count):
