@@ -7,9 +7,11 @@ submission and the peak memory of its largest process, the same grade run by an 
 (user namespaces instead of root's sandbox: run as root, the bench drops to a uid of no account,
 as tests/test_any_user.py does), `otter run` on the same submission with the release's
 autograder zip, a batch of N submissions with -j1 and -j2, and (with --large) a batch of that
-many with -j2.
+many with -j2. Beside each grading figure, its floor (bench/floors.py: the checks' own work in one
+process, the graders' start, Keras's import) and how far above it the figure is.
 """
 import argparse
+import json
 import os
 import resource
 import shutil
@@ -119,6 +121,16 @@ def main():
                          best_of(1, [RNNLAB, "grade", *large, "--out", str(work / "large-out"), "-j", "2"])))
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    floor = json.loads(subprocess.run([sys.executable, str(Path(__file__).with_name("floors.py")), "--json"],
+                                      check=True, capture_output=True, text=True).stdout)
+    numpy_part = floor["checks"] + floor["graders' start"]
+    # A grading's numpy checks and its Keras lane's import run side by side; a batch imports Keras once,
+    # and its floor counts every submission as the reference's cost, two at a time.
+    floors = {"one submission, full hidden grade": max(numpy_part, floor["Keras's import"]),
+              f"batch of {args.batch}, -j1": args.batch * numpy_part,
+              f"batch of {args.batch}, -j2": max(args.batch * numpy_part / 2, floor["Keras's import"])}
+    if args.large:
+        floors[f"batch of {args.large}, -j2"] = max(args.large * numpy_part / 2, floor["Keras's import"])
     times = {name: run.seconds for name, run in rows}
     j1, j2 = times[f"batch of {args.batch}, -j1"], times[f"batch of {args.batch}, -j2"]
     one, otter = times["one submission, full hidden grade"], times["same, otter run with the autograder zip"]
@@ -126,9 +138,11 @@ def main():
                "one submission, full hidden grade": "<= 15 s", f"batch of {args.large}, -j2": "< 600 s"}
     print(f"machine: {describe(('numpy', 'pytest', 'otter-grader'))}")
     # Cores busy (CPU time over wall time) says whether a speed-up is what the cores can give.
-    print(f"{'measure':<40} {'figure':>9}  {'cores busy':>10}  target")
+    print(f"{'measure':<40} {'figure':>9}  {'cores busy':>10}  {'floor':>8}  {'x floor':>7}  target")
     for name, run in rows:
-        print(f"{name:<40} {run.seconds:>8.2f}s  {run.core_seconds / run.seconds:>10.2f}  {targets.get(name, '')}")
+        below = f"{floors[name]:>7.2f}s  {run.seconds / floors[name]:>6.2f}x" if name in floors else f"{'':>8}  {'':>7}"
+        print(f"{name:<40} {run.seconds:>8.2f}s  {run.core_seconds / run.seconds:>10.2f}  {below}  {targets.get(name, '')}")
+    print("floors (bench/floors.py): " + ", ".join(f"{name} {value:.2f} s" for name, value in floor.items()))
     print(f"{'otter run / one full grade':<40} {otter / one:>8.2f}x  {'':>10}  >= 2x")
     if "same, as an ordinary user (user namespaces)" in times:
         user = times["same, as an ordinary user (user namespaces)"]
