@@ -9,7 +9,6 @@ pytest diff that asks for -v. And a numpy error inside the function names its li
 """
 import inspect
 import re
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
@@ -17,6 +16,7 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 
 import public_suite
+from conftest import make_submission
 from rnnlab_grader.paths import SOLUTIONS
 
 sys.path.insert(0, str(SOLUTIONS / "tests"))
@@ -108,31 +108,21 @@ def test_a_wrong_structure_is_said_in_the_docstrings_words(kind, tmp_path):
     assert "Use -v" not in stdout
 
 
+def check_run(tmp_path, name, file, find, replace, function):
+    """`pytest --function <function> --check` on the reference with one find/replace patch."""
+    submission = make_submission(tmp_path, name, file, find, replace)  # it holds rnnlab/
+    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--function", function,
+                           "--check", "-o", f"pythonpath={submission}", str(SOLUTIONS / "tests")],
+                          capture_output=True, text=True, cwd=SOLUTIONS)
+
+
 def test_a_numpy_error_names_the_students_line(tmp_path):
-    package = tmp_path / "matmul" / "rnnlab"
-    shutil.copytree(SOLUTIONS / "rnnlab", package, ignore=shutil.ignore_patterns("__pycache__"))
-    rnn = package / "rnn.py"
-    rnn.write_text(rnn.read_text().replace("np.tanh(x @ Wx + h_prev @ Wh + b)", "np.tanh(x @ Wx.T + h_prev @ Wh + b)"))
-    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--function", "rnn.rnn_step_forward",
-                          "--check", "-o", f"pythonpath={package.parent}", str(SOLUTIONS / "tests")],
-                         capture_output=True, text=True, cwd=SOLUTIONS)
+    run = check_run(tmp_path, "matmul", "rnn.py", "np.tanh(x @ Wx + h_prev @ Wh + b)", "np.tanh(x @ Wx.T + h_prev @ Wh + b)",
+                    "rnn.rnn_step_forward")
     assert run.returncode == 1
     assert "rnn_step_forward raised ValueError at rnnlab/rnn.py:" in run.stdout
     assert "`h_next = np.tanh(x @ Wx.T + h_prev @ Wh + b)`: a matrix product whose inner sizes differ" in run.stdout
     assert "Its array arguments here: x (1, 2)" in run.stdout and "gufunc" not in run.stdout
-
-
-def check_run(tmp_path, name, file, find, replace, function):
-    """`pytest --function <function> --check` on the reference with one find/replace patch."""
-    package = tmp_path / name / "rnnlab"
-    shutil.copytree(SOLUTIONS / "rnnlab", package, ignore=shutil.ignore_patterns("__pycache__"))
-    source = package / file
-    assert source.read_text().count(find) == 1
-    source.write_text(source.read_text().replace(find, replace))
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--function", function,
-                           "--check", "-o", f"pythonpath={package.parent}", str(SOLUTIONS / "tests")],
-                          capture_output=True, text=True, cwd=SOLUTIONS)
-
 
 def test_a_wrong_shape_is_said_with_the_sizes_the_arguments_give(tmp_path):
     # A transposed state, and a forward that returns only its last state: the docstring's axes with
