@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -71,11 +72,13 @@ def submission(ta, name, package, edit=None):
     return folder
 
 
-def as_ta(ta, args):
-    """`rnnlab ARGS` as the TA, from their clone, with the suite's Python (which anyone may run)."""
+def as_ta(ta, args, cgroup=None, python=("-m", "rnnlab_grader.cli")):
+    """`rnnlab ARGS` as the TA, from their clone, with the suite's Python (which anyone may run);
+    started in `cgroup` (a folder of cgroup v2) if given."""
     env = {"PATH": os.environ["PATH"], "HOME": str(ta / "home"), "PYTHONPATH": str(ta / "repo" / "autograder")}
-    command = ["setpriv", f"--reuid={TA}", f"--regid={TA}", "--clear-groups",
-               sys.executable, "-m", "rnnlab_grader.cli", *args]
+    command = ["setpriv", f"--reuid={TA}", f"--regid={TA}", "--clear-groups", sys.executable, *python, *args]
+    if cgroup:
+        command = ["sh", "-c", 'echo $$ > "$0/cgroup.procs" && exec "$@"', str(cgroup), *command]
     return subprocess.run(command, cwd=ta / "repo", env=env, capture_output=True, text=True, timeout=900)
 
 
@@ -173,3 +176,86 @@ def test_where_user_namespaces_are_refused_grading_is_refused_unless_told(ta):
                                                        "--unsandboxed"])
     assert allowed.returncode == 0, allowed.stderr[-2000:]
     assert "WARNING: isolation: none" in " ".join(allowed.stderr.split())
+
+
+def cgroup_v2_root():
+    """The root folder of this machine's cgroup v2 hierarchy (pure, or beside v1's as here), if any."""
+    for line in Path("/proc/self/mountinfo").read_text().splitlines():
+        fields = line.split()
+        if fields[fields.index("-") + 1] == "cgroup2" and fields[3] == "/":
+            return Path(fields[4])
+    return None
+
+
+@pytest.fixture
+def delegated():
+    """A cgroup v2 folder delegated to the TA, as systemd gives one (`systemd-run --user --scope -p
+    Delegate=yes`): the folder and its cgroup.procs, cgroup.subtree_control and cgroup.threads are theirs.
+    Its parent hands down the controllers it can, so that the folder has some to hand on (on this
+    machine's hybrid hierarchy only hugetlb: memory and pids are v1's)."""
+    root = cgroup_v2_root()
+    if root is None or not os.access(root / "cgroup.subtree_control", os.W_OK):
+        pytest.skip("no writable cgroup v2 hierarchy")
+    offered = (root / "cgroup.controllers").read_text().split()
+    enabled = set((root / "cgroup.subtree_control").read_text().split())
+    for controller in offered:
+        (root / "cgroup.subtree_control").write_text(f"+{controller}")
+    folder = root / f"rnnlab-test-{os.getpid()}"
+    folder.mkdir()
+    for path in (folder, *(folder / name for name in ("cgroup.procs", "cgroup.subtree_control", "cgroup.threads"))):
+        os.chown(path, TA, TA)
+    yield folder
+    for group in sorted(folder.rglob("*/"), key=lambda path: -len(path.parts)) + [folder]:
+        if group.is_dir():
+            (group / "cgroup.kill").write_text("1")
+    for group in sorted((p for p in folder.rglob("*") if p.is_dir()), key=lambda path: -len(path.parts)) + [folder]:
+        for _ in range(50):
+            try:
+                group.rmdir()
+                break
+            except OSError:
+                time.sleep(0.02)
+    for controller in set(offered) - enabled:
+        (root / "cgroup.subtree_control").write_text(f"-{controller}")
+
+
+# As the TA, in the delegated folder: two gradings' groups, a process joined to the first, which is
+# then killed and removed. On this machine none of cgroups.CONTROLLERS is v2's, so the one the
+# folder offers stands in for them: handing it down needs the grader out of the folder first.
+DELEGATION = """
+import json, subprocess, sys
+from pathlib import Path
+from rnnlab_grader.isolation import cgroups, confine
+offered = (Path(sys.argv[1]) / "cgroup.controllers").read_text().split()
+if not set(offered) & set(cgroups.CONTROLLERS):
+    cgroups.CONTROLLERS += tuple(offered[:1])
+first, second = cgroups.ControlGroup.create("grading-1"), cgroups.ControlGroup.create("grading-2")
+child = subprocess.Popen(["sleep", "60"], preexec_fn=lambda: confine.join_group(first.procs_files()))
+joined = child.pid in first.pids()
+first.remove()
+print(json.dumps({"folders": [str(f) for f, v in first.folders + second.folders if v == 2],
+                  "handed_down": (Path(sys.argv[1]) / "cgroup.subtree_control").read_text().split(),
+                  "own": open("/proc/self/cgroup").read().splitlines()[-1], "joined": joined,
+                  "killed": child.wait(timeout=10) == -9, "removed": not Path(first.folders[0][0]).exists()}))
+second.remove()
+"""
+
+
+def test_in_a_delegated_cgroup_v2_an_ordinary_user_gets_control_groups(ta, delegated):
+    # A whole grading, started in the folder as systemd starts a scope's command: its group made,
+    # joined by the workers, ended and removed.
+    stubs = submission(ta, "delegated_stubs", STUDENT / "rnnlab")
+    run = as_ta(ta, ["grade", str(stubs), "--out", str(ta / "delegated")], cgroup=delegated)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "each submission's workers: cgroup v2, killed as a whole at the end" in " ".join(run.stderr.split())
+    assert not [path for path in delegated.iterdir() if path.is_dir()]
+    # The steps one by one, in a folder with a controller to hand down.
+    offered = (delegated / "cgroup.controllers").read_text().split()
+    run = as_ta(ta, [str(delegated)], cgroup=delegated, python=("-c", DELEGATION))
+    assert run.returncode == 0, run.stderr[-3000:]
+    found = json.loads(run.stdout)
+    assert found["folders"] == [str(delegated / "grading-1"), str(delegated / "grading-2")]
+    assert found["joined"] and found["killed"] and found["removed"]
+    if offered:  # the grader moved into a leaf, so that the folder could hand its controllers down
+        assert found["own"].endswith(f"/{delegated.name}/rnnlab-grader"), found["own"]
+        assert found["handed_down"] == offered[:1] or set(found["handed_down"]) & {"memory", "pids", "cpu"}

@@ -2,7 +2,9 @@
 
 The per-process limits (confine.limit) bound each worker, not what a submission holds together: a
 worker may fork, and each child gets the same allowance. A grading's workers therefore join one
-control group (confine.join_group), made and ended by the engine, where the system lets root make one:
+control group (confine.join_group), made and ended by the engine, where the system lets us make one
+(as root, or as an ordinary user in a cgroup v2 subtree delegated to them, as systemd does with
+`systemd-run --user --scope -p Delegate=yes`):
 
     cgroup v2                 memory.max, pids.max, cpu.weight; cgroup.kill ends it
     cgroup v1 (this machine)  memory.limit_in_bytes, pids.max, cpu.shares, one folder per controller;
@@ -14,6 +16,7 @@ are all there is: `describe()` says which case holds. The CPU share follows the 
 which a new session cannot undo inside a control group (Linux's autogroups apply to the root group
 only). Zombies are not in a group: a group whose processes are dead can be removed.
 """
+import errno
 import os
 import signal
 import time
@@ -24,6 +27,7 @@ from pathlib import Path
 MEMORY_BYTES = 3 * 2**30
 MAX_TASKS = 2048          # processes and threads: TensorFlow starts tens per worker
 CONTROLLERS = ("memory", "pids", "cpu")
+GRADER_LEAF = "rnnlab-grader"  # where the grader's processes go, in a v2 cgroup delegated to it
 _LABELS = {"memory": "memory {0:.0f} MiB", "pids": "{0} tasks", "cpu": "CPU weight {0}"}
 
 
@@ -39,14 +43,35 @@ def _limits(version, niceness):
 
 
 def _handed_down(parent, controllers):
-    """The v2 controllers among CONTROLLERS that `parent` hands down to its children (asking it to)."""
+    """The v2 controllers among CONTROLLERS that `parent` hands down to its children (asking it to).
+    A cgroup with processes of its own cannot hand any down (v2's "no internal processes" rule, the
+    root excepted): the grader's own, where it was given one (systemd's Delegate=yes), so they move
+    into a leaf of their own first, as systemd asks of a delegated subtree's owner."""
     wanted = [c for c in CONTROLLERS if c in controllers]
+    for _ in range(3):  # a process forked meanwhile lands in `parent` again: move once more
+        try:
+            if wanted:
+                (parent / "cgroup.subtree_control").write_text(" ".join(f"+{c}" for c in wanted))
+            return wanted
+        except OSError as error:
+            if error.errno != errno.EBUSY or not _into_leaf(parent):
+                return []
+    return []
+
+
+def _into_leaf(parent):
+    """Move the processes of `parent` (the grader among them) into its child GRADER_LEAF; whether all went."""
+    leaf = parent / GRADER_LEAF
     try:
-        if wanted:
-            (parent / "cgroup.subtree_control").write_text(" ".join(f"+{c}" for c in wanted))
-        return wanted
-    except OSError:  # a cgroup with processes of its own cannot hand controllers down
-        return []
+        leaf.mkdir(exist_ok=True)
+        for pid in (parent / "cgroup.procs").read_text().split():
+            try:
+                (leaf / "cgroup.procs").write_text(pid)
+            except ProcessLookupError:  # ended meanwhile
+                pass
+    except OSError:  # not ours to move (another user's process, a cgroup we may not write)
+        return False
+    return True
 
 
 def _hierarchies():
@@ -76,6 +101,8 @@ def _hierarchies():
             continue  # a mount of another part of the hierarchy
         folder = Path(mountpoint) / os.path.relpath(path, root)
         if version == 2:
+            if folder.name == GRADER_LEAF:  # moved there by an earlier grading (_into_leaf)
+                folder = folder.parent
             controllers = (folder / "cgroup.controllers").read_text().split() if folder.is_dir() else []
         found.append((folder, controllers, version))
     return found
