@@ -6,19 +6,17 @@ A question's time is estimated from the reference, at a stated pace: QUESTION_MI
 docstring and run its check, LINE_MINUTES per line of the reference's solution for its functions
 (not blank, not a comment). A notebook's prose, with its figures and the cells to run, at
 READING_WORDS words a minute. Each session's total is set against its slot in the outline. These
-are the inputs of the core/stretch split the course needs: which questions fit, which cannot.
+set the plan's minutes (the master's config: core or stretch, minutes), and this says whether each
+session's core path, with its reading, fits its slot.
 """
 import json
 import re
 from pathlib import Path
 
-from rnnlab_grader.course import sessions
+from rnnlab_grader.course import LINE_MINUTES, QUESTION_MINUTES, sessions
 from rnnlab_grader.paths import ASSIGNMENTS, SOLUTIONS
 
-QUESTION_MINUTES = 4
-LINE_MINUTES = 1.5
 READING_WORDS = 120
-SLOTS = {1: 90, 2: 150, 3: 90, 4: 90}  # the course outline's minutes per session
 SOLUTION = re.compile(r"^\s*# BEGIN SOLUTION\s*$(.*?)^\s*# END SOLUTION\s*$", re.MULTILINE | re.DOTALL)
 DEF = re.compile(r"^def (\w+)\(", re.MULTILINE)
 
@@ -44,18 +42,20 @@ def reading_minutes(notebook):
 def main():
     lines = solution_lines()
     print(f"pace: {QUESTION_MINUTES} min a question + {LINE_MINUTES} min a line of the reference's solution; "
-          f"prose at {READING_WORDS} words a minute")
+          f"prose at {READING_WORDS} words a minute. plan: the master's config (core or stretch, its minutes)")
     for session in sessions():
         reading = reading_minutes(ASSIGNMENTS / f"{session['notebook']}.ipynb")
-        print(f"\nSession {session['number']} ({session['notebook']}), slot {SLOTS.get(session['number'])} min; "
-              f"reading {reading:.0f} min")
-        total = reading
+        slot = session["slot"]  # the course outline's minutes for the session
+        print(f"\nSession {session['number']} ({session['notebook']}), slot {slot} min; reading {reading:.0f} min")
+        print(f"  {'question':32s} lines  estimate  plan")
         for question, functions in session["questions"].items():
             count = sum(lines.get(f, 0) for f in functions)
-            minutes = QUESTION_MINUTES + LINE_MINUTES * count
-            total += minutes
-            print(f"  {question:32s} {count:3d} lines  {minutes:5.1f} min   (cumulative {total:5.1f})")
-        print(f"  all questions and reading: {total:.0f} min, {total / SLOTS.get(session['number'], total):.1f}x the slot")
+            kind, minutes = session["plan"].get(question, ("core", None))
+            print(f"  {question:32s} {count:5d}  {QUESTION_MINUTES + LINE_MINUTES * count:6.1f}    {kind} {minutes}")
+        core = reading + sum(m for kind, m in session["plan"].values() if kind == "core")
+        whole = reading + sum(m for _, m in session["plan"].values())
+        print(f"  core path and reading: {core:.0f} min, {core / slot:.2f}x the slot "
+              f"({'fits' if core <= slot else 'does NOT fit'}); everything: {whole:.0f} min, {whole / slot:.1f}x")
 
 
 if __name__ == "__main__":

@@ -11,8 +11,10 @@ import shutil
 import subprocess
 import sys
 
+import nbformat
 import pytest
 
+from rnnlab_grader import course as course_module
 from rnnlab_grader.grading import engine
 from rnnlab_grader.paths import REPO
 
@@ -35,6 +37,7 @@ FILLED = [
      "expected = None  # TODO(scaffold): the answer, worked out by hand (every size different: N=2 H=3)",
      "expected = np.array([[0.0, 0.5, 2.0], [3.0, 0.0, 0.0]])"),
     ("assignments/rnn_fundamentals.ipynb", "TODO(scaffold): why it matters here.", "Deep feed-forward layers use it."),
+    ("assignments/rnn_fundamentals.ipynb", "- TODO(scaffold)", "- 7"),  # its minutes in the session's plan
     ("autograder/mutants/layers.toml", "TODO(scaffold): a mistake students make in relu",
      "relu with np.max, a maximum over the batch, for np.maximum"),
     ("autograder/mutants/layers.toml",
@@ -79,10 +82,19 @@ def test_an_exercise_added_as_the_guide_says(course, tmp_path):
                  "--args", "x:NH", "--returns", "out:NH")
     assert run.returncode == 0, run.stderr
     refused = rnnlab(course, "release", "--check", "--function", "layers.relu")
-    assert refused.returncode == 1 and "12 placeholders of `rnnlab scaffold`" in refused.stderr, refused.stderr
+    assert refused.returncode == 1 and "13 placeholders of `rnnlab scaffold`" in refused.stderr, refused.stderr
 
     for name, old, new in FILLED:
         written(course, name, old, new)
+    # The plan changed: the release prints the opening's new table, which goes in place of the old one.
+    refused = rnnlab(course, "release", "--check", "--function", "layers.relu")
+    assert refused.returncode == 1 and "does not show the plan of its config" in refused.stderr, refused.stderr
+    session = course_module.sessions(course / "assignments")[0]
+    assert "| `relu` | core | 7 min |" in refused.stderr and course_module.plan_table(session) in refused.stderr
+    master = nbformat.read(course / "assignments" / "rnn_fundamentals.ipynb", as_version=4)
+    opening = next(cell for cell in master.cells if cell.cell_type == "markdown")
+    opening.source = opening.source[:opening.source.index("| question | path | about |")] + course_module.plan_table(session)
+    nbformat.write(master, course / "assignments" / "rnn_fundamentals.ipynb")
     checked = rnnlab(course, "release", "--check", "--function", "layers.relu")
     assert checked.returncode == 0, checked.stderr
     assert "reference: 3 / 3" in checked.stderr and "stubs: 0 / 3" in checked.stderr

@@ -136,9 +136,9 @@ def test_each_case_says_why_or_is_graded(graded, name):
     if name == "staller":  # its softmax times out, and costs nothing else
         assert row[STALLER_LOSES] == "0" and row["problem"] == "", row
         assert all(row[group] == full for group, full in rows["reference"].items()
-                   if group not in (STALLER_LOSES, "submission", "total")), row
-    elif expected is None:
-        assert row["problem"] == "" and row["total"] == row["max_score"], row
+                   if group not in (STALLER_LOSES, "submission", "core", "total")), row
+    elif expected is None:  # full marks: every core point (the maximum) and the stretch ones beyond it
+        assert row["problem"] == "" and row["core"] == row["max_score"] and row["total"] == rows["reference"]["total"], row
     else:
         assert expected in row["problem"] and row["total"] == "0", row
         assert expected in " ".join(run.stdout.split()), run.stdout[-3000:]  # the terminal names it too

@@ -13,7 +13,8 @@ from rnnlab_grader.reports import analysis, gradebook, html_report
 # A small batch by hand: three groups in two sessions, four submissions.
 
 SESSIONS = [{"number": 1, "title": "One", "notebook": "one", "groups": ["rnn.rnn_forward", "rnn.rnn_backward"]},
-            {"number": 2, "title": "Two", "notebook": "two", "groups": ["lstm.lstm_forward"]}]
+            {"number": 2, "title": "Two", "notebook": "two", "groups": ["lstm.lstm_forward"],
+             "questions": {"lstm_forward": ["lstm.lstm_forward"]}, "plan": {"lstm_forward": ("stretch", 10)}}]
 
 
 TESTS = [("rnn.rnn_forward", 1), ("rnn.rnn_forward", 1), ("rnn.rnn_backward", 2), ("lstm.lstm_forward", 1)]
@@ -63,6 +64,7 @@ def test_item_analysis_of_a_hand_built_batch():
     backward = questions["rnn.rnn_backward"]
     assert (backward["full"], backward["partial"], backward["zero"]) == (two_thirds, 0, third)
     assert (questions["lstm.lstm_forward"]["session"], questions["lstm.lstm_forward"]["count"]) == (2, 3)
+    assert [q["path"] for q in questions.values()] == ["core", "core", "stretch"]
     modules = {m["module"]: m for m in found["modules"]}
     assert (modules["rnn"]["max_score"], modules["rnn"]["full"], modules["rnn"]["partial"],
             modules["rnn"]["zero"]) == (4, third, two_thirds, 0)

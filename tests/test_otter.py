@@ -45,12 +45,25 @@ def own_network(command):
     return [*OWN_NETWORK, *command] if SIDE_BY_SIDE > 1 else command
 
 
-def plugin_questions(notebook):
-    """question -> groups, as the notebook's plugin config declares them."""
-    with zipfile.ZipFile(notebook) as archive:
+def plugin_settings(autograder_zip):
+    """The plugin's config in an autograder zip: questions, plan, slot, stretch_counts."""
+    with zipfile.ZipFile(autograder_zip) as archive:
         config = json.loads(archive.read("otter_config.json"))
     (plugin,) = config["plugins"]
-    return plugin["rnnlab_grader.otter_plugin.RnnlabPlugin"]["questions"]
+    return plugin["rnnlab_grader.otter_plugin.RnnlabPlugin"]
+
+
+def plugin_questions(autograder_zip):
+    """question -> groups, as the notebook's plugin config declares them."""
+    return plugin_settings(autograder_zip)["questions"]
+
+
+def by_question(scores, plan):
+    """Gradescope's test name -> (score, max) as question -> (score, max): a stretch question's test
+    is named "<question> (stretch)", and only a stretch question's."""
+    named = {name.removesuffix(" (stretch)"): name for name in scores}
+    assert all((name != question) == (plan[question][0] == "stretch") for question, name in named.items()), list(scores)
+    return {question: scores[name] for question, name in named.items()}
 
 
 @pytest.fixture(scope="module")
@@ -273,9 +286,17 @@ def test_session_2_zip_gives_full_marks_to_the_reference_and_zero_to_the_stubs(b
                                         tmp_path / who) for who, package in
                             [("ref", SOLUTIONS / "rnnlab"), ("stubs", built.out / "rnnlab")]]
         reference, stubs = reference.result(), stubs.result()
+    # Gradescope names each test by its question, a stretch question as such; the top says both parts.
+    plan = plugin_settings(autograder)["plan"]
+    assert 0 < sum(kind == "stretch" for kind, _ in plan.values()) < len(plan)
+    reference, stubs = by_question(reference, plan), by_question(stubs, plan)
     assert set(reference) == set(plugin_questions(autograder))
     assert all(score == most > 0 for score, most in reference.values())
     assert all(score == 0 for score, _ in stubs.values())
+    core = sum(most for question, (_, most) in reference.items() if plan[question][0] == "core")
+    stretch = sum(most for question, (_, most) in reference.items() if plan[question][0] == "stretch")
+    output = json.loads((tmp_path / "ref" / "results.json").read_text())["output"]
+    assert f"core {core:g}/{core:g}, stretch {stretch:g}/{stretch:g} (a bonus" in output, output
 
 
 def test_a_notebook_alone_or_fake_graders_score_zero(built, tmp_path):
@@ -453,7 +474,8 @@ def test_gradescope_grades_and_leaks_nothing(built, clean_python, tmp_path, name
             runs["whole_folder"] = pool.submit(gradescope_run, clean_python, autograder, whole_folder_zip(
                 tmp_path / "whole_folder.zip", built.out, SOLUTIONS / "rnnlab"), tmp_path / "whole_folder", privileged)
     results = {who: run.result() for who, run in runs.items()}
-    scores = {who: {t["name"]: (t["score"], t["max_score"]) for t in result["tests"] if "max_score" in t}
+    plan = plugin_settings(autograder)["plan"]
+    scores = {who: by_question({t["name"]: (t["score"], t["max_score"]) for t in result["tests"] if "max_score" in t}, plan)
               for who, result in results.items()}
     assert set(scores["reference"]) == set(questions)
     assert all(score == most > 0 for score, most in scores["reference"].values())

@@ -7,8 +7,10 @@ import time
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 
+from . import course
 from .grading import engine, examples, mutants
 from .isolation import sandbox
 from .reports import gradebook
@@ -16,7 +18,7 @@ from .paths import DIST, STUDENT
 
 
 def cmd_release(args):
-    from .release import build  # nbformat's schema checker takes 1.4 s to import: only for this command
+    from .release import build, consistency  # nbformat's schema checker takes 1.4 s to import: only for this command
     console = Console(stderr=True)
     if args.function and not args.check:
         console.print("[red]--function proves part of the course: only with --check (a release proves it all)[/]")
@@ -27,12 +29,18 @@ def cmd_release(args):
                                        functions=args.function and args.function.split(","))
     except build.ReleaseError as error:
         verdict = "NOT fit to release" if args.check else "release refused, nothing written"
-        console.print(f"[bold red]{verdict}[/]: {error}", highlight=False)
+        # Unwrapped and as written: what it says may be pasted (a plan's table, a file's line).
+        console.print(f"[bold red]{verdict}[/]: {escape(str(error))}", highlight=False, soft_wrap=True)
         return 2 if isinstance(error, build.HoldsWork) else 1
     for who, (score, max_score) in built.proofs.items():
         console.print(f"  {who}: {score:g} / {max_score:g} on the hidden graders")
     console.print("  public tests pass on the reference; no solution or hidden text leaked; "
                   "the course's sources agree")
+    for session in course.sessions():  # what to set a Gradescope assignment's points to
+        worth = consistency.question_points(engine.catalogue(), session["questions"])
+        core = sum(points for question, points in worth.items() if session["plan"][question][0] == "core")
+        console.print(f"  {session['notebook']}: core {core:g} points, stretch {sum(worth.values()) - core:g} "
+                      f"({session['stretch_counts']})", highlight=False)
     if args.check:
         console.print("checked: fit to release (nothing written)")
     else:

@@ -31,7 +31,26 @@ def config_of(cells):
 
 def questions_of(config):
     """question -> [graded function], in the notebook's order, from an ASSIGNMENT CONFIG."""
-    return next(iter(config["plugins"][0].values()))["questions"]
+    return settings_of(config)["questions"]
+
+
+KINDS = ("core", "stretch")
+# The pace a plan's minutes are estimated at (bench/day_fit.py): to read a question's docstrings and run its check,
+# and per line of the reference's solution for its functions.
+QUESTION_MINUTES, LINE_MINUTES = 4, 1.5
+STRETCH_COUNTS = ("bonus", "counted")
+
+
+def settings_of(config):
+    """The plugin's settings in an ASSIGNMENT CONFIG: questions, plan, slot, stretch_counts."""
+    return next(iter(config["plugins"][0].values()))
+
+
+def plan_of(config):
+    """question -> (kind, minutes) from an ASSIGNMENT CONFIG's `plan` (as written: checked by
+    release/consistency.py)."""
+    return {question: tuple(entry) if isinstance(entry, list) else (entry, None)
+            for question, entry in (settings_of(config).get("plan") or {}).items()}
 
 
 def stated_points(cells):
@@ -48,8 +67,9 @@ def stated_points(cells):
 
 def sessions(assignments=ASSIGNMENTS):
     """The course's sessions, in order: [{"number", "title", "notebook", "questions", "groups",
-    "stated_points"}], with "questions" as questions_of gives them, "groups" all their functions, in
-    order, and "stated_points" as stated_points gives them."""
+    "stated_points", "plan", "slot", "stretch_counts", "opening"}], with "questions" as questions_of
+    gives them, "groups" all their functions, in order, "stated_points" as stated_points gives them,
+    "plan" as plan_of does, and "opening" the text of the notebook's first markdown cell."""
     found = []
     for path in sorted(Path(assignments).glob("*.ipynb")):
         cells = json.loads(path.read_text())["cells"]  # plain JSON: nbformat is slow to import
@@ -57,7 +77,48 @@ def sessions(assignments=ASSIGNMENTS):
         heading = next((m for c in cells if c["cell_type"] == "markdown"
                         for m in [SESSION_HEADING.search(_source(c))] if m), None)
         number, title = (int(heading.group(1)), heading.group(2)) if heading else (None, path.stem)
+        config = config_of(cells)
         found.append({"number": number, "title": title, "notebook": path.stem, "questions": questions,
                       "groups": [g for groups in questions.values() for g in groups],
-                      "stated_points": stated_points(cells)})
+                      "stated_points": stated_points(cells), "plan": plan_of(config),
+                      "slot": settings_of(config).get("slot"),
+                      "stretch_counts": settings_of(config).get("stretch_counts", "bonus"),
+                      "opening": next((_source(c) for c in cells if c["cell_type"] == "markdown"), "")})
     return sorted(found, key=lambda s: (s["number"] is None, s["number"] or 0, s["notebook"]))
+
+
+def stretch_groups(course_sessions):
+    """group -> whether its points count in the maximum, for each function of a stretch question
+    (a function of no stretch question is core)."""
+    return {group: session.get("stretch_counts") == "counted"
+            for session in course_sessions for question, groups in session.get("questions", {}).items()
+            if session.get("plan", {}).get(question, ("core",))[0] == "stretch" for group in groups}
+
+
+def core_and_stretch(group_scores, course_sessions):
+    """{"core": (score, max), "stretch": (score, max), "max_score": what the total counts against}
+    for group -> (score, max_score): bonus stretch points are beyond the maximum."""
+    stretch = stretch_groups(course_sessions)
+    parts = {"core": [0, 0], "stretch": [0, 0]}
+    counted = 0
+    for group, (score, most) in group_scores.items():
+        part = parts["stretch" if group in stretch else "core"]
+        part[0] += score
+        part[1] += most
+        counted += most if stretch.get(group, True) else 0
+    return {"core": tuple(parts["core"]), "stretch": tuple(parts["stretch"]), "max_score": counted}
+
+
+def plan_table(session):
+    """The plan a session's opening shows its students, from its config's `plan` (the release checks
+    that the opening holds it, word for word)."""
+    plan = session["plan"]
+    rows = "\n".join(f"| `{question}` | {kind} | {minutes} min |" for question, (kind, minutes) in plan.items())
+    core = [minutes for kind, minutes in plan.values() if kind == "core"]
+    counts = "count as a bonus, beyond the maximum" if session["stretch_counts"] == "bonus" else "count like core points"
+    return (f"| question | path | about |\n|---|---|---|\n{rows}\n\n"
+            f"The core path: {len(core)} questions, about {sum(core)} minutes of work, in a session of "
+            f"{session['slot']} minutes that also holds the reading and the cells to run. Stretch questions are "
+            f"for when the core is done; their points {counts}. The minutes are estimates at a stated pace: "
+            f"{QUESTION_MINUTES} minutes a question to read its docstring and run its check, {LINE_MINUTES:g} "
+            f"minutes a line of the reference's solution.")

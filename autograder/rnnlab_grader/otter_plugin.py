@@ -134,12 +134,21 @@ class RnnlabPlugin(AbstractOtterPlugin):
         # This notebook's questions only: its score is out of their points, not the whole day's.
         graded = {group for groups in questions.values() for group in groups}
         result = engine.grade_submission(self.private_dir, name="submission", groups=graded)
+        plan = self.plugin_config.get("plan", {})
+        parts = {"core": [0, 0], "stretch": [0, 0]}
         for question, groups in questions.items():
             tests = [t for t in result["tests"] if t["extra_data"]["group"] in groups]
-            results.results[question] = question_result(question, tests)
+            kind = plan.get(question, ["core"])[0]
+            # Gradescope names a test by its question: a stretch question says so.
+            results.results[question] = question_result(question + (" (stretch)" if kind == "stretch" else ""), tests)
+            parts[kind][0] += sum(t["score"] for t in tests)
+            parts[kind][1] += sum(t["max_score"] for t in tests)
         for question in set(results.results) - set(questions):
             del results.results[question]
-        results.set_output(f"rnnlab hidden graders: {result['output']}")
+        counts = self.plugin_config.get("stretch_counts", "bonus")
+        results.set_output(f"rnnlab hidden graders: {result['output']}; core {parts['core'][0]:g}/{parts['core'][1]:g}, "
+                           f"stretch {parts['stretch'][0]:g}/{parts['stretch'][1]:g}"
+                           + (" (a bonus, beyond the core's maximum)" if counts == "bonus" else " (counted)"))
         # For the instructor only: Gradescope shows run_autograder's output to instructors, not students.
         print(gradebook.isolation_note(result["isolation"]))
         self._put_back()

@@ -278,6 +278,7 @@ def consistency_problems(course_now, solutions=SOLUTIONS, assignments=ASSIGNMENT
         return [f"the public tests (solutions/tests/) cannot be collected:\n{error}"]
     return (consistency.points_problems(course_now, catalogue)
             + consistency.question_map_problems(course_now, catalogue)
+            + consistency.plan_problems(course_now)
             + consistency.signature_problems(solutions)
             + consistency.untouched_problems(solutions, consistency.untouched_functions())
             + consistency.returns_problems(solutions)

@@ -7,6 +7,9 @@ Each fact has one source; where another file repeats it, the release compares th
                                `points:` may be left out (the release writes it) or must agree
     question -> functions      the master notebook's ASSIGNMENT CONFIG; every function the graders
                                grade belongs to exactly one question, every question's functions are graded
+    core or stretch, minutes   the config's `plan` (every question, [core|stretch, minutes]), `slot`
+                               and `stretch_counts`; the notebook's opening shows the plan's table
+                               (course.plan_table), word for word
     signatures                 the contract (rnnlab_grader/contract.py, from shared/contract.md);
                                the reference's functions take the same arguments, in the same order
     public tests               each marked @pytest.mark.function("module.name") with one function of
@@ -25,6 +28,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .. import course as course_module
 from ..contract import SIGNATURES
 from ..paths import GRADERS
 
@@ -69,6 +73,31 @@ def question_map_problems(course, catalogue):
     found += [f"{where[0]} names {function}, which no hidden test grades ({TABLES}; contract.py)"
               for function, where in owners.items() if function not in graded]
     return found
+
+
+def plan_problems(course):
+    """A question without its core-or-stretch plan, a plan entry that is not [core|stretch, minutes],
+    a slot or stretch_counts missing or unknown, an opening whose plan table is not the config's."""
+    problems = []
+    for session in course:
+        where = f"assignments/{session['notebook']}.ipynb"
+        plan, questions = session["plan"], session["questions"]
+        found = [f"{where}: question {q} has no `plan:` entry in its ASSIGNMENT CONFIG ({q}: [core, minutes] "
+                  f"or [stretch, minutes])" for q in questions if q not in plan]
+        found += [f"{where}: `plan:` names {q}, which is no question of its config" for q in plan if q not in questions]
+        found += [f"{where}: `plan:` entry {q}: {list(entry)} is not [core, minutes] or [stretch, minutes] "
+                  f"(minutes a whole number above 0)" for q, entry in plan.items()
+                  if not (len(entry) == 2 and entry[0] in course_module.KINDS and type(entry[1]) is int and entry[1] > 0)]
+        if not (type(session["slot"]) is int and session["slot"] > 0):
+            found.append(f"{where}: `slot:` (the session's minutes in the course outline) is missing or not a whole number")
+        if session["stretch_counts"] not in course_module.STRETCH_COUNTS:
+            found.append(f"{where}: `stretch_counts: {session['stretch_counts']}` is neither of "
+                         f"{', '.join(course_module.STRETCH_COUNTS)}")
+        if not found and course_module.plan_table(session) not in session["opening"]:
+            found.append(f"{where}: its opening (first markdown cell) does not show the plan of its config; "
+                         f"put this in it, in place of the old table:\n{course_module.plan_table(session)}")
+        problems += found
+    return problems
 
 
 def signature_problems(solutions):

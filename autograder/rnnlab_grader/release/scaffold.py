@@ -11,7 +11,7 @@ writes, each where the course keeps it (docs/instructors.md walks through them):
     solutions/tests/returns.py       RETURNS: the public tests say a wrong structure in its docstring's words
     autograder/graders/tables.py     hidden cases: values in float64 and float32, inputs untouched
     autograder/mutants/layers.toml   a mistake to fill in, which proves the graders catch it
-    assignments/<session 1>.ipynb    the question: its config entry and its cells
+    assignments/<session 1>.ipynb    the question: its config entries (questions, plan) and its cells
 
 Every placeholder it leaves (PLACEHOLDER) makes `rnnlab release --check` refuse, naming the file and
 line, until it is filled. Array arguments only (`name:AXES`, one letter a dimension); a function of
@@ -195,6 +195,7 @@ def _add_question(notebook_path, question, qualname, module, name):
     if question in questions:
         raise ScaffoldError(f"{notebook_path.name} has a question {question} already")
     questions[question] = [qualname]
+    course.settings_of(config).setdefault("plan", {})[question] = ["core", PLACEHOLDER]
     notebook.cells[0].source = header + "\n" + yaml.safe_dump(config, sort_keys=False).rstrip("\n")
     last_end = max(i for i, cell in enumerate(notebook.cells)
                    if cell.cell_type == "raw" and cell.source.startswith("# END QUESTION"))

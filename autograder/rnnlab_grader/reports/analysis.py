@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..grading import diagnose, engine, examples
 from . import gradebook
-from ..course import sessions
+from ..course import sessions, stretch_groups
 
 # ---------------------------------------------------------------------------
 # Reading a results folder
@@ -140,13 +140,14 @@ def session_of(course_sessions):
 
 
 def question_rows(scores, course_sessions):
-    """One row a test group, in the order of the tests: {"group", "module", "session",
-    "max_score", **marks}; `scores` holds engine.group_scores of each result."""
-    where = session_of(course_sessions)
+    """One row a test group, in the order of the tests: {"group", "module", "session", "path"
+    (core or stretch), "max_score", **marks}; `scores` holds engine.group_scores of each result."""
+    where, stretch = session_of(course_sessions), stretch_groups(course_sessions)
     rows = []
     for group in _groups_in_order(scores):
         pairs = [s[group] for s in scores if group in s]
         rows.append({"group": group, "module": group.split(".")[0], "session": where.get(group),
+                     "path": "stretch" if group in stretch else "core",
                      "max_score": max(most for _, most in pairs), **marks(pairs)})
     return rows
 

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ..course import core_and_stretch, sessions
 from ..grading.engine import group_scores
 
 
@@ -109,17 +110,22 @@ def merge(folders, out_dir):
     return results
 
 
-def gradebook_csv(results):
-    """One row a submission (sorted by name), one column a test group, then the total."""
+def gradebook_csv(results, course_sessions=None):
+    """One row a submission (sorted by name), one column a test group, then its core and stretch
+    points, the total and the maximum it counts against (without stretch points where they are a
+    bonus: see course.core_and_stretch)."""
+    course_sessions = sessions() if course_sessions is None else course_sessions
     results = sorted(results, key=lambda r: r["name"])
     groups = list(group_scores(results[0])) if results else []
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["submission", *groups, "total", "max_score", "problem"])
+    writer.writerow(["submission", *groups, "core", "stretch", "total", "max_score", "problem"])
     for result in results:
         scores = group_scores(result)
+        parts = core_and_stretch(scores, course_sessions)
         writer.writerow([_cell(result["name"]), *(f"{scores[g][0]:g}" for g in groups),
-                         f"{result['score']:g}", f"{result['max_score']:g}", _cell(problem_of(result))])
+                         f"{parts['core'][0]:g}", f"{parts['stretch'][0]:g}", f"{result['score']:g}",
+                         f"{parts['max_score']:g}", _cell(problem_of(result))])
     return buffer.getvalue()
 
 
@@ -161,7 +167,7 @@ def print_gradebook(results, console=None):
     # or in a log, the totals alone, the names whole.
     name_width = min(max(len(r["name"]) for r in results), 30)
     columns = [max(len(SHORT_HEADERS.get(module, module)), 6) + 3 for module in maxima]
-    if name_width + 4 + sum(columns) + 9 > console.width:
+    if name_width + 4 + sum(columns) + 9 + 19 > console.width:  # + the core and stretch columns
         maxima = {}
     # The title on a line of its own: as the table's title, a narrow table wraps it into its width.
     console.print("Gradebook (per function: gradebook.csv; feedback: <name>.json)", style="italic",
@@ -170,10 +176,15 @@ def print_gradebook(results, console=None):
     table.add_column("submission", overflow="fold", min_width=name_width)
     for module, (_, most) in maxima.items():  # the maximum in the header keeps cells narrow
         table.add_column(f"{SHORT_HEADERS.get(module, module)}\n/{most:g}", justify="right", min_width=6)
-    table.add_column(f"total\n/{results[0]['max_score']:g}", justify="right", style="bold", min_width=6)
+    course_sessions = sessions()
+    parts = core_and_stretch(group_scores(results[0]), course_sessions)
+    table.add_column(f"core\n/{parts['core'][1]:g}", justify="right", min_width=6)
+    table.add_column(f"stretch\n/{parts['stretch'][1]:g}", justify="right", min_width=7)
+    table.add_column(f"total\n/{parts['max_score']:g}", justify="right", style="bold", min_width=6)
     for result in results:
-        scores = module_scores(result)
-        table.add_row(result["name"], *(f"{scores[m][0]:g}" for m in maxima), f"{result['score']:g}")
+        scores, parts = module_scores(result), core_and_stretch(group_scores(result), course_sessions)
+        table.add_row(result["name"], *(f"{scores[m][0]:g}" for m in maxima), f"{parts['core'][0]:g}",
+                      f"{parts['stretch'][0]:g}", f"{result['score']:g}")
     console.print(table)
     for result in results:
         lost = [t for t in result["tests"] if t["score"] < t["max_score"]]

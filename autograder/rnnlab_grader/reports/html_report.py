@@ -189,9 +189,9 @@ def questions_section(analysis):
         parts += [f"<h3>{html.escape(_session_label(session))}</h3>", marks_bars(rows, "group")]
     parts += ["<h3>Per module</h3>", marks_bars(analysis["modules"], "module"),
               "<details><summary>All questions as a table</summary>",
-              table(["question", "session", "points", "mean", "full", "partial", "zero"],
-                    [[q["group"], q["session"] or "", *_marks_row(q, "")[1:]] for q in questions],
-                    numeric=range(2, 7)),
+              table(["question", "session", "path", "points", "mean", "full", "partial", "zero"],
+                    [[q["group"], q["session"] or "", q["path"], *_marks_row(q, "")[1:]] for q in questions],
+                    numeric=range(3, 8)),
               "</details>"]
     return "\n".join(parts)
 

@@ -1,0 +1,91 @@
+"""Core and stretch: each question's place in its session's plan (the master's config), checked by
+the release, shown in the opening, counted apart in the gradebook; and a core path done alone earns
+every core point, whatever the stretch questions hold."""
+import ast
+import copy
+import csv
+import io
+import shutil
+
+import pytest
+
+from rnnlab_grader import course
+from rnnlab_grader.grading import engine
+from rnnlab_grader.paths import SOLUTIONS, STUDENT
+from rnnlab_grader.release import consistency
+from rnnlab_grader.reports import gradebook
+
+
+@pytest.fixture(scope="module")
+def sessions():
+    return course.sessions()
+
+
+def test_every_session_has_a_plan_its_opening_shows(sessions):
+    assert consistency.plan_problems(sessions) == []
+    for session in sessions:
+        assert set(session["plan"]) == set(session["questions"])
+        assert course.plan_table(session) in session["opening"]
+    assert any(kind == "stretch" for session in sessions for kind, _ in session["plan"].values())
+
+
+def test_a_plan_that_disagrees_is_named(sessions):
+    def problems(edit):
+        broken = copy.deepcopy(sessions)
+        edit(broken[1])
+        return " ".join(consistency.plan_problems(broken))
+    assert "question lstm_backward has no `plan:` entry" in problems(lambda s: s["plan"].pop("lstm_backward"))
+    assert "is not [core, minutes]" in problems(lambda s: s["plan"].update(lstm_backward=("optional", 40)))
+    assert "is not [core, minutes]" in problems(lambda s: s["plan"].update(lstm_backward=("core", "40")))
+    assert "`stretch_counts: sometimes`" in problems(lambda s: s.update(stretch_counts="sometimes"))
+    # The config changed, the opening did not: the release prints the table to put there.
+    said = problems(lambda s: s["plan"].update(lstm_backward=("core", 40)))
+    assert "does not show the plan of its config" in said and "| `lstm_backward` | core | 40 min |" in said
+
+
+def result_of(scores):
+    """An engine result with one test a group: {group: (score, max_score)}."""
+    tests = [{"name": f"{group}: values", "score": score, "max_score": most, "output": "",
+              "extra_data": {"group": group}} for group, (score, most) in scores.items()]
+    return {"name": "someone", "score": sum(s for s, _ in scores.values()), "output": "graded: points",
+            "tests": tests, "max_score": sum(m for _, m in scores.values())}
+
+
+@pytest.mark.parametrize("counts, max_score", [("bonus", 4), ("counted", 10)])
+def test_the_gradebook_counts_stretch_points_apart(counts, max_score):
+    plan = {"core_question": ("core", 5), "stretch_question": ("stretch", 9)}
+    session = {"questions": {"core_question": ["m.core"], "stretch_question": ["m.stretch"]}, "plan": plan,
+               "stretch_counts": counts}
+    rows = list(csv.DictReader(io.StringIO(gradebook.gradebook_csv([result_of({"m.core": (3, 4), "m.stretch": (5, 6)})],
+                                                                   [session]))))
+    assert {k: rows[0][k] for k in ("core", "stretch", "total", "max_score")} == {
+        "core": "3", "stretch": "5", "total": "8", "max_score": str(max_score)}
+
+
+def stretch_stubbed(folder, sessions):
+    """The reference with every stretch question's functions as the release's stubs (a student who
+    did the core path only)."""
+    package = folder / "rnnlab"
+    shutil.copytree(SOLUTIONS / "rnnlab", package, ignore=shutil.ignore_patterns("__pycache__"))
+    stretch = [group for group in course.stretch_groups(sessions)]
+    for group in stretch:
+        module, name = group.split(".")
+        reference, stub = (package / f"{module}.py").read_text(), (STUDENT / "rnnlab" / f"{module}.py").read_text()
+        (package / f"{module}.py").write_text(reference.replace(function_source(reference, name),
+                                                                function_source(stub, name), 1))
+    return folder, stretch
+
+
+def function_source(text, name):
+    (node,) = [n for n in ast.parse(text).body if isinstance(n, ast.FunctionDef) and n.name == name]
+    return "".join(text.splitlines(keepends=True)[node.lineno - 1:node.end_lineno])
+
+
+def test_a_core_path_done_alone_earns_every_core_point(sessions, tmp_path):
+    folder, stretch = stretch_stubbed(tmp_path / "core_only", sessions)
+    assert "raise NotImplementedError" in (folder / "rnnlab" / "lstm.py").read_text()
+    result = engine.grade_submission(folder)
+    parts = course.core_and_stretch(engine.group_scores(result), sessions)
+    assert parts["core"][0] == parts["core"][1] > 0, [t["name"] for t in result["tests"] if t["score"] < t["max_score"]][:5]
+    assert parts["stretch"] == (0, parts["stretch"][1]) and parts["stretch"][1] > 0
+    assert {group for group, (score, _) in engine.group_scores(result).items() if score == 0} == set(stretch)
