@@ -169,6 +169,17 @@ def printed(notebook, pattern):
     return match.groups()
 
 
+def test_session_1_measures_the_exploding_gradient_slowed_by_saturation(executed):
+    # The prose of section 7: for rho = 2 the state goes towards +-1, each step back multiplies the
+    # gradient by far less than 2, and over the 39 steps it still grows thousands of times.
+    notebook, _ = executed("rnn_fundamentals")
+    at_T, at_1, per_step, mean_h = map(float, printed(
+        notebook, r"rho = 2.0: \|\|dL/dx_T\|\| = (\S+),  \|\|dL/dx_1\|\| = (\S+),  x(\S+) a step back;  mean \|h\| = (\S+)"))
+    assert 1 < per_step < 1.5 and mean_h > 0.5 and 1e3 <= at_1 / at_T < 1e5, (at_T, at_1, per_step, mean_h)
+    shrinking = float(printed(notebook, r"rho = 0.5: .*?x(\S+) a step back")[0])
+    assert shrinking < 0.5
+
+
 def test_session_2_measures_the_gate_keeping_the_gradient_alive(executed):
     # The prose: the vanilla RNN's gradient falls below a millionth within 40 steps, the gated cells'
     # stays within a few times its size at T.
