@@ -9,6 +9,7 @@ rnnlab/ is the reference, and prints its wall time against the target, 90 s on t
 import shutil
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
@@ -19,7 +20,6 @@ from rnnlab_grader.course import sessions
 from rnnlab_grader.paths import SOLUTIONS, STUDENT
 
 TARGET_SECONDS = 90
-from datetime import datetime
 
 
 def cell_seconds(cell):

@@ -67,7 +67,7 @@ def stretch_stubbed(folder, sessions):
     did the core path only)."""
     package = folder / "rnnlab"
     shutil.copytree(SOLUTIONS / "rnnlab", package, ignore=shutil.ignore_patterns("__pycache__"))
-    stretch = [group for group in course.stretch_groups(sessions)]
+    stretch = list(course.stretch_groups(sessions))
     for group in stretch:
         module, name = group.split(".")
         reference, stub = (package / f"{module}.py").read_text(), (STUDENT / "rnnlab" / f"{module}.py").read_text()

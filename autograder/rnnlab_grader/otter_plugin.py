@@ -35,6 +35,7 @@ from otter.plugins import AbstractOtterPlugin
 from otter.test_files.abstract_test import TestCase, TestCaseResult
 from otter.test_files.exception_test import ExceptionTestFile
 
+from . import course
 from .grading import engine
 from .reports import gradebook
 
@@ -134,18 +135,17 @@ class RnnlabPlugin(AbstractOtterPlugin):
         # This notebook's questions only: its score is out of their points, not the whole day's.
         graded = {group for groups in questions.values() for group in groups}
         result = engine.grade_submission(self.private_dir, name="submission", groups=graded)
-        plan = self.plugin_config.get("plan", {})
-        parts = {"core": [0, 0], "stretch": [0, 0]}
+        plan = {question: tuple(entry) for question, entry in self.plugin_config.get("plan", {}).items()}
         for question, groups in questions.items():
             tests = [t for t in result["tests"] if t["extra_data"]["group"] in groups]
-            kind = plan.get(question, ["core"])[0]
             # Gradescope names a test by its question: a stretch question says so.
-            results.results[question] = question_result(question + (" (stretch)" if kind == "stretch" else ""), tests)
-            parts[kind][0] += sum(t["score"] for t in tests)
-            parts[kind][1] += sum(t["max_score"] for t in tests)
+            stretch = plan.get(question, ("core",))[0] == "stretch"
+            results.results[question] = question_result(question + (" (stretch)" if stretch else ""), tests)
         for question in set(results.results) - set(questions):
             del results.results[question]
         counts = self.plugin_config.get("stretch_counts", "bonus")
+        parts = course.core_and_stretch(engine.group_scores(result),
+                                        [{"questions": questions, "plan": plan, "stretch_counts": counts}])
         results.set_output(f"rnnlab hidden graders: {result['output']}; core {parts['core'][0]:g}/{parts['core'][1]:g}, "
                            f"stretch {parts['stretch'][0]:g}/{parts['stretch'][1]:g}"
                            + (" (a bonus, beyond the core's maximum)" if counts == "bonus" else " (counted)"))
