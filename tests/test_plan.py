@@ -7,6 +7,7 @@ import csv
 import io
 import shutil
 
+import nbformat
 import pytest
 
 from rnnlab_grader import course
@@ -27,6 +28,16 @@ def test_every_session_has_a_plan_its_opening_shows(sessions):
         assert set(session["plan"]) == set(session["questions"])
         assert course.plan_table(session) in session["opening"]
     assert any(kind == "stretch" for session in sessions for kind, _ in session["plan"].values())
+
+
+def test_each_question_of_a_student_notebook_says_its_place_in_the_plan(sessions):
+    session = next(s for s in sessions if any(kind == "stretch" for kind, _ in s["plan"].values()))
+    notebook = nbformat.read(STUDENT / f"{session['notebook']}.ipynb", as_version=4)
+    headings = [cell.source.split("\n")[0] for cell in notebook.cells
+                if cell.cell_type == "markdown" and cell.source.startswith("### Question")]
+    assert len(headings) == len(session["plan"])
+    for heading, (question, (kind, minutes)) in zip(headings, session["plan"].items()):
+        assert question in heading and heading.endswith(f"({kind}, about {minutes} min)"), heading
 
 
 def test_a_plan_that_disagrees_is_named(sessions):
