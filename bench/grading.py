@@ -124,13 +124,16 @@ def main():
     floor = json.loads(subprocess.run([sys.executable, str(Path(__file__).with_name("floors.py")), "--json"],
                                       check=True, capture_output=True, text=True).stdout)
     numpy_part = floor["checks"] + floor["graders' start"]
-    # A grading's numpy checks and its Keras lane's import run side by side; a batch imports Keras once,
-    # and its floor counts every submission as the reference's cost, two at a time.
-    floors = {"one submission, full hidden grade": max(numpy_part, floor["Keras's import"]),
-              f"batch of {args.batch}, -j1": args.batch * numpy_part,
-              f"batch of {args.batch}, -j2": max(args.batch * numpy_part / 2, floor["Keras's import"])}
+
+    def batch_floor(count, jobs):
+        # A grading's numpy checks and its Keras lane's import run side by side; a batch imports Keras
+        # once, and its floor counts every submission as the reference's cost, `jobs` at a time.
+        return max(count * numpy_part / jobs, floor["Keras's import"])
+    floors = {"one submission, full hidden grade": batch_floor(1, 1),
+              f"batch of {args.batch}, -j1": batch_floor(args.batch, 1),
+              f"batch of {args.batch}, -j2": batch_floor(args.batch, 2)}
     if args.large:
-        floors[f"batch of {args.large}, -j2"] = max(args.large * numpy_part / 2, floor["Keras's import"])
+        floors[f"batch of {args.large}, -j2"] = batch_floor(args.large, 2)
     times = {name: run.seconds for name, run in rows}
     j1, j2 = times[f"batch of {args.batch}, -j1"], times[f"batch of {args.batch}, -j2"]
     one, otter = times["one submission, full hidden grade"], times["same, otter run with the autograder zip"]

@@ -15,6 +15,7 @@ from rnnlab_grader.grading import examples
 from rnnlab_grader.release import build
 from rnnlab_grader.isolation.confine import keep_niceness
 from rnnlab_grader.grading.mutants import affected_groups, lost_groups  # noqa: F401 (tests import it from here)
+from rnnlab_grader.paths import SOLUTIONS, STUDENT
 
 
 @pytest.fixture(scope="session")
@@ -103,6 +104,18 @@ def graded_examples():
 def make_submission(root, name, file, find, replace):
     """A copy of the reference with one find/replace patch in rnnlab/<file>."""
     return examples.write_mutant(root, {"name": name, "file": file, "find": find, "replace": replace})
+
+
+def partly_done(target, done):
+    """A student folder at `target`: the release's tests, and a package whose functions named in
+    `done` ("module.function") are the reference's and the others stubs."""
+    shutil.copytree(STUDENT / "tests", target / "tests")
+    shutil.copy(STUDENT / "pytest.ini", target)
+    (target / "rnnlab").mkdir()
+    for source in (SOLUTIONS / "rnnlab").glob("*.py"):
+        keep = {name.split(".")[1] for name in done if name.split(".")[0] == source.stem}
+        (target / "rnnlab" / source.name).write_text(build.split_solutions(source.read_text(), keep)[0])
+    return target
 
 
 SOFTMAX_BODY = "    shifted = a - np.max(a, axis=axis, keepdims=True)\n"

@@ -13,13 +13,12 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
 import ordinary_user
-from rnnlab_grader.isolation import confine
+from rnnlab_grader.isolation import cgroups, confine
 from rnnlab_grader.paths import SOLUTIONS, STUDENT
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="drops to another uid: run as root (CI does)")
@@ -205,16 +204,9 @@ def delegated():
     for path in (folder, *(folder / name for name in ("cgroup.procs", "cgroup.subtree_control", "cgroup.threads"))):
         os.chown(path, TA, TA)
     yield folder
-    for group in sorted(folder.rglob("*/"), key=lambda path: -len(path.parts)) + [folder]:
-        if group.is_dir():
-            (group / "cgroup.kill").write_text("1")
-    for group in sorted((p for p in folder.rglob("*") if p.is_dir()), key=lambda path: -len(path.parts)) + [folder]:
-        for _ in range(50):
-            try:
-                group.rmdir()
-                break
-            except OSError:
-                time.sleep(0.02)
+    # Whatever the test left, killed and removed as a grading's group is, the deepest folders first.
+    left = sorted((path for path in folder.rglob("*") if path.is_dir()), key=lambda path: -len(path.parts))
+    cgroups.ControlGroup([(group, 2) for group in [*left, folder]], []).remove()
     for controller in set(offered) - enabled:
         (root / "cgroup.subtree_control").write_text(f"-{controller}")
 

@@ -9,17 +9,16 @@ The tests of the release's public tests (tests/conftest.py says how they are org
   1..k written (the reference's) and the rest stubs, check k passes and check k+1 fails.
 """
 import json
-import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from conftest import partly_done
 from rnnlab_grader.course import sessions
-from rnnlab_grader.paths import SOLUTIONS, STUDENT
+from rnnlab_grader.paths import STUDENT
 from rnnlab_grader.release import consistency
-from rnnlab_grader.release.build import split_solutions
 
 COURSE = sessions()
 
@@ -44,18 +43,6 @@ def test_every_public_test_checks_one_graded_function_of_its_session_and_every_q
     collected, error = consistency.public_tests(STUDENT, tmp_path)
     assert collected is not None, error
     assert len(collected) > 100 and consistency.public_test_problems(COURSE, collected) == []
-
-
-def partly_done(target, done):
-    """A student folder at `target`: the release's tests, and a package whose functions named in
-    `done` ("module.function") are the reference's and the others stubs."""
-    shutil.copytree(STUDENT / "tests", target / "tests")
-    shutil.copy(STUDENT / "pytest.ini", target)
-    (target / "rnnlab").mkdir()
-    for source in (SOLUTIONS / "rnnlab").glob("*.py"):
-        keep = {name.split(".")[1] for name in done if name.split(".")[0] == source.stem}
-        (target / "rnnlab" / source.name).write_text(split_solutions(source.read_text(), keep)[0])
-    return target
 
 
 def run_checks(runs):

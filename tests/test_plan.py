@@ -1,18 +1,17 @@
 """Core and stretch: each question's place in its session's plan (the master's config), checked by
 the release, shown in the opening, counted apart in the gradebook; and a core path done alone earns
 every core point, whatever the stretch questions hold."""
-import ast
 import copy
 import csv
 import io
-import shutil
 
 import nbformat
 import pytest
 
+from conftest import partly_done
 from rnnlab_grader import course
 from rnnlab_grader.grading import engine
-from rnnlab_grader.paths import SOLUTIONS, STUDENT
+from rnnlab_grader.paths import STUDENT
 from rnnlab_grader.release import consistency
 from rnnlab_grader.reports import gradebook
 
@@ -73,27 +72,10 @@ def test_the_gradebook_counts_stretch_points_apart(counts, max_score):
         "core": "3", "stretch": "5", "total": "8", "max_score": str(max_score)}
 
 
-def stretch_stubbed(folder, sessions):
-    """The reference with every stretch question's functions as the release's stubs (a student who
-    did the core path only)."""
-    package = folder / "rnnlab"
-    shutil.copytree(SOLUTIONS / "rnnlab", package, ignore=shutil.ignore_patterns("__pycache__"))
-    stretch = list(course.stretch_groups(sessions))
-    for group in stretch:
-        module, name = group.split(".")
-        reference, stub = (package / f"{module}.py").read_text(), (STUDENT / "rnnlab" / f"{module}.py").read_text()
-        (package / f"{module}.py").write_text(reference.replace(function_source(reference, name),
-                                                                function_source(stub, name), 1))
-    return folder, stretch
-
-
-def function_source(text, name):
-    (node,) = [n for n in ast.parse(text).body if isinstance(n, ast.FunctionDef) and n.name == name]
-    return "".join(text.splitlines(keepends=True)[node.lineno - 1:node.end_lineno])
-
-
 def test_a_core_path_done_alone_earns_every_core_point(sessions, tmp_path):
-    folder, stretch = stretch_stubbed(tmp_path / "core_only", sessions)
+    # The reference with every stretch question's functions as the release's stubs.
+    stretch = course.stretch_groups(sessions)
+    folder = partly_done(tmp_path / "core_only", [g for session in sessions for g in session["groups"] if g not in stretch])
     assert "raise NotImplementedError" in (folder / "rnnlab" / "lstm.py").read_text()
     result = engine.grade_submission(folder)
     parts = course.core_and_stretch(engine.group_scores(result), sessions)

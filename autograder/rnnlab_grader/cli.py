@@ -18,7 +18,7 @@ from .paths import DIST, STUDENT
 
 
 def cmd_release(args):
-    from .release import build, consistency  # nbformat's schema checker takes 1.4 s to import: only for this command
+    from .release import build  # nbformat's schema checker takes 1.4 s to import: only for this command
     console = Console(stderr=True)
     if args.function and not args.check:
         console.print("[red]--function proves part of the course: only with --check (a release proves it all)[/]")
@@ -36,10 +36,12 @@ def cmd_release(args):
         console.print(f"  {who}: {score:g} / {max_score:g} on the hidden graders")
     console.print("  public tests pass on the reference; no solution or hidden text leaked; "
                   "the course's sources agree")
+    worth = {}  # group -> its points
+    for test in engine.catalogue():
+        worth[test["group"]] = worth.get(test["group"], 0) + test["points"]
     for session in course.sessions():  # what to set a Gradescope assignment's points to
-        worth = consistency.question_points(engine.catalogue(), session["questions"])
-        core = sum(points for question, points in worth.items() if session["plan"][question][0] == "core")
-        console.print(f"  {session['notebook']}: core {core:g} points, stretch {sum(worth.values()) - core:g} "
+        parts = course.core_and_stretch({g: (worth[g], worth[g]) for g in session["groups"]}, [session])
+        console.print(f"  {session['notebook']}: core {parts['core'][1]:g} points, stretch {parts['stretch'][1]:g} "
                       f"({session['stretch_counts']})", highlight=False)
     if args.check:
         console.print("checked: fit to release (nothing written)")
