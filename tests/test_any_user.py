@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,16 @@ def as_ta(ta, args, cgroup=None, python=("-m", "rnnlab_grader.cli")):
     return subprocess.run(command, cwd=ta / "repo", env=env, capture_output=True, text=True, timeout=900)
 
 
+def failure(run):
+    """What a failed run as the TA printed, and, where it was refused a file, the modes on the way to
+    the suite's Python and the cgroup the suite runs in (what differs between machines)."""
+    text = run.stderr[-3000:]
+    if "Permission denied" in text:
+        way = subprocess.run(["namei", "-l", sys.executable], capture_output=True, text=True).stdout
+        text += f"\n{way}\nthe suite's cgroup: {Path('/proc/self/cgroup').read_text()}"
+    return text
+
+
 @pytest.fixture(scope="module")
 def loopback_server():
     """A server the grader's side runs on 127.0.0.1, as a TA's notebook server would be."""
@@ -104,7 +115,7 @@ def graded(ta, loopback_server):
     submissions = [submission(ta, "reference", SOLUTIONS / "rnnlab"), submission(ta, "stubs", STUDENT / "rnnlab"),
                    submission(ta, "reader", SOLUTIONS / "rnnlab", reader)]
     run = as_ta(ta, ["grade", *map(str, submissions), "--out", str(ta / "out"), "-j", "2"])
-    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.returncode == 0, failure(run)
     results = {path.stem: json.loads(path.read_text()) for path in (ta / "out").glob("*.json")}
     return run, results
 
@@ -168,12 +179,12 @@ def in_a_system_without_user_namespaces(ta, args):
 def test_where_user_namespaces_are_refused_grading_is_refused_unless_told(ta):
     stubs = submission(ta, "refused_stubs", STUDENT / "rnnlab")
     refused = in_a_system_without_user_namespaces(ta, ["grade", str(stubs), "--out", str(ta / "refused")])
-    assert refused.returncode == 2, refused.stderr[-2000:]
+    assert refused.returncode == 2, failure(refused)
     assert "refuses to run student code" in " ".join(refused.stderr.split())
     assert not (ta / "refused").exists()
     allowed = in_a_system_without_user_namespaces(ta, ["grade", str(stubs), "--out", str(ta / "allowed"),
                                                        "--unsandboxed"])
-    assert allowed.returncode == 0, allowed.stderr[-2000:]
+    assert allowed.returncode == 0, failure(allowed)
     assert "WARNING: isolation: none" in " ".join(allowed.stderr.split())
 
 
@@ -238,16 +249,37 @@ def test_in_a_delegated_cgroup_v2_an_ordinary_user_gets_control_groups(ta, deleg
     # joined by the workers, ended and removed.
     stubs = submission(ta, "delegated_stubs", STUDENT / "rnnlab")
     run = as_ta(ta, ["grade", str(stubs), "--out", str(ta / "delegated")], cgroup=delegated)
-    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.returncode == 0, failure(run)
     assert "each submission's workers: cgroup v2, killed as a whole at the end" in " ".join(run.stderr.split())
     assert not [path for path in delegated.iterdir() if path.is_dir()]
     # The steps one by one, in a folder with a controller to hand down.
     offered = (delegated / "cgroup.controllers").read_text().split()
     run = as_ta(ta, [str(delegated)], cgroup=delegated, python=("-c", DELEGATION))
-    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.returncode == 0, failure(run)
     found = json.loads(run.stdout)
     assert found["folders"] == [str(delegated / "grading-1"), str(delegated / "grading-2")]
     assert found["joined"] and found["killed"] and found["removed"]
     if offered:  # the grader moved into a leaf, so that the folder could hand its controllers down
         assert found["own"].endswith(f"/{delegated.name}/rnnlab-grader"), found["own"]
         assert found["handed_down"] == offered[:1] or set(found["handed_down"]) & {"memory", "pids", "cpu"}
+
+
+def test_a_cgroup_holding_processes_not_the_graders_is_left_as_it_is(ta, delegated):
+    # A process the grader did not start (as a container's or a login session's are) shares the
+    # folder: the grader moves nothing, so the folder hands nothing down; its groups are still made.
+    other = subprocess.Popen(["sh", "-c", 'echo $$ > "$0/cgroup.procs" && exec sleep 60', str(delegated)])
+    try:
+        for _ in range(100):
+            if str(other.pid) in (delegated / "cgroup.procs").read_text().split():
+                break
+            time.sleep(0.01)
+        run = as_ta(ta, [str(delegated)], cgroup=delegated, python=("-c", DELEGATION))
+        assert run.returncode == 0, failure(run)
+        found = json.loads(run.stdout)
+        assert found["handed_down"] == [] and not found["own"].endswith("/rnnlab-grader"), found
+        assert found["joined"] and found["killed"] and found["removed"]
+        assert str(other.pid) in (delegated / "cgroup.procs").read_text().split()
+        assert not (delegated / "rnnlab-grader").exists()
+    finally:
+        other.kill()
+        other.wait()

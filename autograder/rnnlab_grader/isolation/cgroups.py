@@ -60,11 +60,17 @@ def _handed_down(parent, controllers):
 
 
 def _into_leaf(parent):
-    """Move the processes of `parent` (the grader among them) into its child GRADER_LEAF; whether all went."""
+    """Move the processes of `parent` into its child GRADER_LEAF; whether all went. Only where they
+    are all the grader's own (itself and what it started): a cgroup that also holds others' (a
+    container's, a login session's: the grader runs as root there, say) is not the grader's to
+    rearrange, and hands nothing down."""
     leaf = parent / GRADER_LEAF
     try:
+        pids = (parent / "cgroup.procs").read_text().split()
+        if not all(_is_own(int(pid)) for pid in pids):
+            return False
         leaf.mkdir(exist_ok=True)
-        for pid in (parent / "cgroup.procs").read_text().split():
+        for pid in pids:
             try:
                 (leaf / "cgroup.procs").write_text(pid)
             except ProcessLookupError:  # ended meanwhile
@@ -72,6 +78,18 @@ def _into_leaf(parent):
     except OSError:  # not ours to move (another user's process, a cgroup we may not write)
         return False
     return True
+
+
+def _is_own(pid):
+    """Whether `pid` is this process or a descendant of it (a process gone meanwhile counts as one)."""
+    while pid > 1:
+        if pid == os.getpid():
+            return True
+        try:  # the parent's pid is the second field after the command's name, which may hold spaces
+            pid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            return True
+    return False
 
 
 def _hierarchies():
