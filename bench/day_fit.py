@@ -4,16 +4,17 @@
 
 A question's time is estimated from the reference, at a stated pace: QUESTION_MINUTES to read its
 docstring and run its check, LINE_MINUTES per line of the reference's solution for its functions
-(not blank, not a comment). A notebook's prose, with its figures and the cells to run, at
-READING_WORDS words a minute. Each session's total is set against its slot in the outline. These
-set the plan's minutes (the master's config: core or stretch, minutes), and this says whether each
+(not blank, not a comment; GIVEN_LINE_MINUTES for a given question's, read). A notebook's prose,
+with its figures and the cells to run, at READING_WORDS words a minute. Each session's total is set
+against its slot in the outline. These set the plan's minutes (the master's config: core, stretch
+or given, minutes), and this says whether each
 session's core path, with its reading, fits its slot.
 """
 import json
 import re
 from pathlib import Path
 
-from rnnlab_grader.course import LINE_MINUTES, QUESTION_MINUTES, sessions
+from rnnlab_grader.course import GIVEN_LINE_MINUTES, LINE_MINUTES, QUESTION_MINUTES, sessions
 from rnnlab_grader.paths import ASSIGNMENTS, SOLUTIONS
 
 READING_WORDS = 120
@@ -42,7 +43,7 @@ def reading_minutes(notebook):
 def main():
     lines = solution_lines()
     print(f"pace: {QUESTION_MINUTES} min a question + {LINE_MINUTES} min a line of the reference's solution; "
-          f"prose at {READING_WORDS} words a minute. plan: the master's config (core or stretch, its minutes)")
+          f"prose at {READING_WORDS} words a minute ({GIVEN_LINE_MINUTES} min a line of given code, read). plan: the master's config (core, stretch or given, its minutes)")
     for session in sessions():
         reading = reading_minutes(ASSIGNMENTS / f"{session['notebook']}.ipynb")
         slot = session["slot"]  # the course outline's minutes for the session
@@ -51,7 +52,8 @@ def main():
         for question, functions in session["questions"].items():
             count = sum(lines.get(f, 0) for f in functions)
             kind, minutes = session["plan"].get(question, ("core", None))
-            print(f"  {question:32s} {count:5d}  {QUESTION_MINUTES + LINE_MINUTES * count:6.1f}    {kind} {minutes}")
+            pace = GIVEN_LINE_MINUTES if kind == "given" else LINE_MINUTES  # a given question's code is read
+            print(f"  {question:32s} {count:5d}  {QUESTION_MINUTES + pace * count:6.1f}    {kind} {minutes}")
         core = reading + sum(m for kind, m in session["plan"].values() if kind == "core")
         whole = reading + sum(m for _, m in session["plan"].values())
         print(f"  core path and reading: {core:.0f} min, {core / slot:.2f}x the slot "

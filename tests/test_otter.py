@@ -58,6 +58,12 @@ def plugin_questions(autograder_zip):
     return plugin_settings(autograder_zip)["questions"]
 
 
+def graded_questions(autograder_zip):
+    """plugin_questions but the given ones (handed out finished: nothing grades them)."""
+    plan = plugin_settings(autograder_zip)["plan"]
+    return {q: groups for q, groups in plugin_questions(autograder_zip).items() if plan[q][0] != "given"}
+
+
 def by_question(scores, plan):
     """Gradescope's test name -> (score, max) as question -> (score, max): a stretch question's test
     is named "<question> (stretch)", and only a stretch question's."""
@@ -259,7 +265,7 @@ def test_every_graded_group_belongs_to_exactly_one_question(built):
 def test_otter_run_gives_rnnlab_scores(built, tmp_path):
     zip_of = {z.name.split("-autograder")[0]: z for z in built.zips}
     autograder = zip_of["rnn_fundamentals"]
-    questions = plugin_questions(autograder)
+    questions = graded_questions(autograder)
     notebook = built.out / "rnn_fundamentals.ipynb"
     cases = {"reference": submission_zip(tmp_path / "reference.zip", notebook, SOLUTIONS / "rnnlab"),
              "stubs": submission_zip(tmp_path / "stubs.zip", notebook, built.out / "rnnlab")}
@@ -301,7 +307,7 @@ def test_session_2_zip_gives_full_marks_to_the_reference_and_zero_to_the_stubs(b
     plan = plugin_settings(autograder)["plan"]
     assert 0 < sum(kind == "stretch" for kind, _ in plan.values()) < len(plan)
     reference, stubs = by_question(reference, plan), by_question(stubs, plan)
-    assert set(reference) == set(plugin_questions(autograder))
+    assert set(reference) == set(graded_questions(autograder))
     assert all(score == most > 0 for score, most in reference.values())
     assert all(score == 0 for score, _ in stubs.values())
     core = sum(most for question, (_, most) in reference.items() if plan[question][0] == "core")
@@ -395,7 +401,7 @@ def test_otter_run_from_a_clean_python_with_the_zip_on_its_path(built, clean_pyt
                          env={**os.environ, "PYTHONPATH": str(tmp_path / "unpacked")})
     assert (tmp_path / "out" / "results.json").exists(), run.stderr[-2000:]
     total = sum(t["points"] for t in engine.catalogue() if t["group"] in
-                {g for groups in plugin_questions(autograder).values() for g in groups})
+                {g for groups in graded_questions(autograder).values() for g in groups})
     assert f"{total:g} / {total:g} points" in json.loads((tmp_path / "out" / "results.json").read_text())["output"]
 
 
@@ -455,7 +461,7 @@ def test_gradescope_grades_and_leaks_nothing(built, clean_python, tmp_path, name
     layouts (what they show depends neither on the zip nor on the mode)."""
     autograder = next(z for z in built.zips if z.name.startswith(name))
     notebook = built.out / f"{name}.ipynb"
-    questions = plugin_questions(autograder)
+    questions = graded_questions(autograder)
     mutant = demo_mistake(questions)
     reader = tmp_path / "reader_package" / "rnnlab"
     shutil.copytree(SOLUTIONS / "rnnlab", reader, ignore=shutil.ignore_patterns("__pycache__"))

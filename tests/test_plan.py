@@ -1,9 +1,16 @@
-"""Core and stretch: each question's place in its session's plan (the master's config), checked by
-the release, shown in the opening, counted apart in the gradebook; and a core path done alone earns
-every core point, whatever the stretch questions hold."""
+"""Core, stretch and given: each question's place in its session's plan (the master's config),
+checked by the release, shown in the opening, counted apart in the gradebook; a core path done alone
+earns every core point, whatever the stretch questions hold; a given question comes finished and
+nothing grades it."""
+import ast
 import copy
 import csv
 import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -11,9 +18,11 @@ import pytest
 from conftest import partly_done
 from rnnlab_grader import course
 from rnnlab_grader.grading import engine
-from rnnlab_grader.paths import STUDENT
+from rnnlab_grader.paths import SOLUTIONS, STUDENT
 from rnnlab_grader.release import consistency
 from rnnlab_grader.reports import gradebook
+
+RNNLAB = str(Path(sys.executable).parent / "rnnlab")
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +46,35 @@ def test_each_question_of_a_student_notebook_says_its_place_in_the_plan(sessions
     assert len(headings) == len(session["plan"])
     for heading, (question, (kind, minutes)) in zip(headings, session["plan"].items()):
         assert question in heading and heading.endswith(f"({kind}, about {minutes} min)"), heading
+
+
+def test_a_given_question_comes_finished_and_nothing_grades_it(sessions, tmp_path):
+    given = course.given_groups(sessions)
+    assert "rnn.unfold" in given and "layers.softmax" in given  # Session 1's, so that its core fits
+    unmarked = {path.stem: "".join(line for line in path.read_text().splitlines(keepends=True) if "SOLUTION" not in line)
+                for path in (SOLUTIONS / "rnnlab").glob("*.py")}
+    for group in given:  # in the student's package as in the reference
+        module, function = group.split(".")
+        assert function_source(STUDENT / "rnnlab" / f"{module}.py", function) == function_source(unmarked[module], function)
+    notebook = nbformat.read(STUDENT / "rnn_fundamentals.ipynb", as_version=4)
+    assert any(cell.source.startswith("### Question 2: unfold (given: read and check, about ") for cell in notebook.cells)
+    # `rnnlab grade` on the release as handed out: no test of a given function, nothing scored.
+    shutil.copytree(STUDENT / "rnnlab", tmp_path / "as_handed_out" / "rnnlab")
+    run = subprocess.run([RNNLAB, "grade", str(tmp_path / "as_handed_out"), "--out", str(tmp_path / "out")],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-2000:]
+    result = json.loads((tmp_path / "out" / "as_handed_out.json").read_text())
+    assert result["score"] == 0 and result["tests"]
+    assert not {test["extra_data"]["group"] for test in result["tests"]} & given
+    header = (tmp_path / "out" / "gradebook.csv").read_text().splitlines()[0].split(",")
+    assert "rnn.rnn_forward" in header and not set(header) & given
+
+
+def function_source(source, name):
+    """The text of function `name` in `source` (a path, or the text itself)."""
+    text = source.read_text() if isinstance(source, Path) else source
+    node = next(n for n in ast.parse(text).body if isinstance(n, ast.FunctionDef) and n.name == name)
+    return ast.get_source_segment(text, node)
 
 
 def test_a_plan_that_disagrees_is_named(sessions):

@@ -111,9 +111,9 @@ def test_a_wrong_reference_stops_the_release(fresh, tmp_path):
 
 def test_stubs_that_score_stop_the_release(fresh, tmp_path):
     scoring = copy_release(fresh, tmp_path)
-    solved = [line for line in (SOLUTIONS / "rnnlab" / "layers.py").read_text().splitlines(keepends=True)
+    solved = [line for line in (SOLUTIONS / "rnnlab" / "rnn.py").read_text().splitlines(keepends=True)
               if "SOLUTION" not in line]
-    (scoring.out / "rnnlab" / "layers.py").write_text("".join(solved))
+    (scoring.out / "rnnlab" / "rnn.py").write_text("".join(solved))
     scoring.solution_lines = set()  # only the score proof is under test here
     with pytest.raises(build.ReleaseError, match="the stubs score points"):
         build.prove(scoring)
@@ -151,9 +151,9 @@ def with_points(assignments):
 
 
 def without_markers(solutions):
-    layers = solutions / "rnnlab" / "layers.py"
-    body = layers.read_text().split("def softmax(")[0]  # sigmoid's region, before the next function
-    edit(layers, body, body.replace("    # BEGIN SOLUTION\n", "").replace("    # END SOLUTION\n", ""))
+    rnn = solutions / "rnnlab" / "rnn.py"
+    body = rnn.read_text().split("def rnn_step_backward(")[0]  # rnn_step_forward's region, before the next function
+    edit(rnn, body, body.replace("    # BEGIN SOLUTION\n", "").replace("    # END SOLUTION\n", ""))
 
 
 def failing_hidden_case(solutions):
@@ -172,7 +172,7 @@ REFUSALS = {  # edit, which source it edits, what the refusal says
     "points disagree": (with_points, "assignments", [
         "assignments/rnn_fundamentals.ipynb, question rnn_step_forward: `points: 6`",
         "its hidden tests give 4 (autograder/graders/tables.py"]),
-    "a solution without its markers": (without_markers, "solutions", ["the stubs score points", "sigmoid"]),
+    "a solution without its markers": (without_markers, "solutions", ["the stubs score points", "rnn_step_forward"]),
     "a hidden case the reference fails": (failing_hidden_case, "solutions",
                                           ["the reference does not score full marks", "rnn_forward"]),
     "a public test without its function mark": (unmarked_public_test, "solutions", [

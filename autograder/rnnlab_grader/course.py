@@ -34,10 +34,14 @@ def questions_of(config):
     return settings_of(config)["questions"]
 
 
-KINDS = ("core", "stretch")
+# A question's place in its session's plan: on the core path, a stretch for when the core is done, or
+# given: its functions come finished in the student's package, to read and check (no points).
+KINDS = ("core", "stretch", "given")
 # The pace a plan's minutes are estimated at (bench/day_fit.py): to read a question's docstrings and run its check,
 # and per line of the reference's solution for its functions.
 QUESTION_MINUTES, LINE_MINUTES = 4, 1.5
+GIVEN_LINE_MINUTES = 0.5  # a line of a given question's code, read
+PATHS = {"core": "core", "stretch": "stretch", "given": "given: read and check"}  # as the students read them
 STRETCH_COUNTS = ("bonus", "counted")
 
 
@@ -87,21 +91,37 @@ def sessions(assignments=ASSIGNMENTS):
     return sorted(found, key=lambda s: (s["number"] is None, s["number"] or 0, s["notebook"]))
 
 
+def _of_kind(course_sessions, kind):
+    """(session, function) for each function of a `kind` question (a question of no plan is core)."""
+    return [(session, group) for session in course_sessions for question, groups in session.get("questions", {}).items()
+            if session.get("plan", {}).get(question, ("core",))[0] == kind for group in groups]
+
+
 def stretch_groups(course_sessions):
-    """group -> whether its points count in the maximum, for each function of a stretch question
-    (a function of no stretch question is core)."""
-    return {group: session.get("stretch_counts") == "counted"
-            for session in course_sessions for question, groups in session.get("questions", {}).items()
-            if session.get("plan", {}).get(question, ("core",))[0] == "stretch" for group in groups}
+    """group -> whether its points count in the maximum, for each function of a stretch question."""
+    return {group: session.get("stretch_counts") == "counted" for session, group in _of_kind(course_sessions, "stretch")}
+
+
+def given_groups(course_sessions):
+    """The functions of the given questions: the release hands them out finished, and nothing grades them."""
+    return {group for _, group in _of_kind(course_sessions, "given")}
+
+
+def graded_groups(course_sessions):
+    """Every function the graders score, in the course's order: all but the given ones."""
+    given = given_groups(course_sessions)
+    return [group for session in course_sessions for group in session["groups"] if group not in given]
 
 
 def core_and_stretch(group_scores, course_sessions):
     """{"core": (score, max), "stretch": (score, max), "max_score": what the total counts against}
-    for group -> (score, max_score): bonus stretch points are beyond the maximum."""
-    stretch = stretch_groups(course_sessions)
+    for group -> (score, max_score): bonus stretch points are beyond the maximum, given ones count nowhere."""
+    stretch, given = stretch_groups(course_sessions), given_groups(course_sessions)
     parts = {"core": [0, 0], "stretch": [0, 0]}
     counted = 0
     for group, (score, most) in group_scores.items():
+        if group in given:  # no points: see KINDS
+            continue
         part = parts["stretch" if group in stretch else "core"]
         part[0] += score
         part[1] += most
@@ -113,12 +133,16 @@ def plan_table(session):
     """The plan a session's opening shows its students, from its config's `plan` (the release checks
     that the opening holds it, word for word)."""
     plan = session["plan"]
-    rows = "\n".join(f"| `{question}` | {kind} | {minutes} min |" for question, (kind, minutes) in plan.items())
+    rows = "\n".join(f"| `{question}` | {PATHS[kind]} | {minutes} min |" for question, (kind, minutes) in plan.items())
     core = [minutes for kind, minutes in plan.values() if kind == "core"]
     counts = "count as a bonus, beyond the maximum" if session["stretch_counts"] == "bonus" else "count like core points"
+    has_given = any(kind == "given" for kind, _ in plan.values())
+    given = ("Given questions come finished in your package (the core may use them): read their code and run "
+             "their check; they carry no points. " if has_given else "")
     return (f"| question | path | about |\n|---|---|---|\n{rows}\n\n"
             f"The core path: {len(core)} questions, about {sum(core)} minutes of work, in a session of "
             f"{session['slot']} minutes that also holds the reading and the cells to run. Stretch questions are "
-            f"for when the core is done; their points {counts}. The minutes are estimates at a stated pace: "
+            f"for when the core is done; their points {counts}. {given}The minutes are estimates at a stated pace: "
             f"{QUESTION_MINUTES} minutes a question to read its docstring and run its check, {LINE_MINUTES:g} "
-            f"minutes a line of the reference's solution.")
+            f"minutes a line of the reference's solution"
+            + (f", {GIVEN_LINE_MINUTES:g} minutes a line to read a given question's code." if has_given else "."))

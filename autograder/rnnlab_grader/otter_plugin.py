@@ -131,11 +131,13 @@ class RnnlabPlugin(AbstractOtterPlugin):
         return nbformat.v4.new_notebook(metadata=submission.get("metadata", {}))
 
     def after_grading(self, results):
-        questions = self.plugin_config["questions"]
-        # This notebook's questions only: its score is out of their points, not the whole day's.
+        plan = {question: tuple(entry) for question, entry in self.plugin_config.get("plan", {}).items()}
+        # This notebook's questions only, but the given ones (handed out finished: course.KINDS): its
+        # score is out of their points, not the whole day's.
+        questions = {question: groups for question, groups in self.plugin_config["questions"].items()
+                     if plan.get(question, ("core",))[0] != "given"}
         graded = {group for groups in questions.values() for group in groups}
         result = engine.grade_submission(self.private_dir, name="submission", groups=graded)
-        plan = {question: tuple(entry) for question, entry in self.plugin_config.get("plan", {}).items()}
         for question, groups in questions.items():
             tests = [t for t in result["tests"] if t["extra_data"]["group"] in groups]
             # Gradescope names a test by its question: a stretch question says so.

@@ -30,8 +30,8 @@ def sigmoid(a):
     overflow warning; `np.exp(-np.logaddexp(0, -a))` (logaddexp(0, -a) is log(1 + exp(-a))
     computed safely) is right without one.
     """
-    # TODO: implement sigmoid (see the docstring).
-    raise NotImplementedError("sigmoid")
+    a = np.asarray(a)
+    return np.exp(-np.logaddexp(0, -a))
 
 
 def softmax(a, axis=-1):
@@ -49,8 +49,9 @@ def softmax(a, axis=-1):
     Hint: subtracting max(a) along `axis` changes nothing mathematically
     and keeps exp from overflowing.
     """
-    # TODO: implement softmax (see the docstring).
-    raise NotImplementedError("softmax")
+    shifted = a - np.max(a, axis=axis, keepdims=True)
+    exp_a = np.exp(shifted)
+    return exp_a / np.sum(exp_a, axis=axis, keepdims=True)
 
 
 def affine_forward(x, W, b):
@@ -67,8 +68,9 @@ def affine_forward(x, W, b):
         out: (N, M).
         cache: whatever affine_backward needs.
     """
-    # TODO: implement affine_forward (see the docstring).
-    raise NotImplementedError("affine_forward")
+    out = x @ W + b
+    cache = {"x": x, "W": W}
+    return out, cache
 
 
 def affine_backward(dout, cache):
@@ -81,8 +83,10 @@ def affine_backward(dout, cache):
     Returns:
         dx: (N, D), dW: (D, M), db: (M,).
     """
-    # TODO: implement affine_backward (see the docstring).
-    raise NotImplementedError("affine_backward")
+    dx = dout @ cache["W"].T
+    dW = cache["x"].T @ dout
+    db = dout.sum(axis=0)
+    return dx, dW, db
 
 
 def temporal_affine_forward(x, W, b):
@@ -99,8 +103,9 @@ def temporal_affine_forward(x, W, b):
         out: (N, T, V).
         cache: whatever temporal_affine_backward needs.
     """
-    # TODO: implement temporal_affine_forward (see the docstring).
-    raise NotImplementedError("temporal_affine_forward")
+    out = x @ W + b
+    cache = {"x": x, "W": W}
+    return out, cache
 
 
 def temporal_affine_backward(dout, cache):
@@ -116,8 +121,11 @@ def temporal_affine_backward(dout, cache):
     Returns:
         dx: (N, T, H), dW: (H, V), db: (V,).
     """
-    # TODO: implement temporal_affine_backward (see the docstring).
-    raise NotImplementedError("temporal_affine_backward")
+    x, W = cache["x"], cache["W"]
+    dx = dout @ W.T
+    dW = np.einsum("nth,ntv->hv", x, dout)
+    db = dout.sum(axis=(0, 1))
+    return dx, dW, db
 
 
 def embedding_forward(ids, W):
@@ -133,8 +141,9 @@ def embedding_forward(ids, W):
         out: (N, T, D).
         cache: whatever embedding_backward needs.
     """
-    # TODO: implement embedding_forward (see the docstring).
-    raise NotImplementedError("embedding_forward")
+    out = W[ids]
+    cache = {"ids": ids, "vocab_size": W.shape[0]}
+    return out, cache
 
 
 def embedding_backward(dout, cache):
@@ -152,8 +161,10 @@ def embedding_backward(dout, cache):
     Hint: `W_grad[ids] += dout` does not accumulate repeated ids;
     `np.add.at` does.
     """
-    # TODO: implement embedding_backward (see the docstring).
-    raise NotImplementedError("embedding_backward")
+    ids = cache["ids"]
+    dW = np.zeros((cache["vocab_size"], dout.shape[-1]), dtype=dout.dtype)
+    np.add.at(dW, ids, dout)
+    return dW
 
 
 def softmax_cross_entropy(logits, y):
@@ -172,8 +183,14 @@ def softmax_cross_entropy(logits, y):
     Hint: `log(softmax(z))` is `log(0) = -inf` once a probability underflows (large logits); take
     log softmax(z)_k = (z_k - max z) - log sum_j exp(z_j - max z) instead, which never overflows.
     """
-    # TODO: implement softmax_cross_entropy (see the docstring).
-    raise NotImplementedError("softmax_cross_entropy")
+    N = logits.shape[0]
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    loss = -log_probs[np.arange(N), y].sum() / N
+    dlogits = np.exp(log_probs)
+    dlogits[np.arange(N), y] -= 1
+    dlogits /= N
+    return float(loss), dlogits
 
 
 def temporal_softmax_cross_entropy(logits, y, mask=None):
@@ -190,5 +207,17 @@ def temporal_softmax_cross_entropy(logits, y, mask=None):
         loss: float, summed over counted steps and divided by N.
         dlogits: (N, T, V) gradient of loss with respect to logits.
     """
-    # TODO: implement temporal_softmax_cross_entropy (see the docstring).
-    raise NotImplementedError("temporal_softmax_cross_entropy")
+    N, T, V = logits.shape
+    if mask is None:
+        mask = np.ones((N, T), dtype=bool)
+    flat_logits = logits.reshape(N * T, V)
+    flat_y = y.reshape(N * T)
+    flat_mask = mask.reshape(N * T)
+    shifted = flat_logits - flat_logits.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    picked = log_probs[np.arange(N * T), flat_y]
+    loss = -np.sum(picked * flat_mask) / N
+    dflat = np.exp(log_probs)
+    dflat[np.arange(N * T), flat_y] -= 1
+    dflat *= flat_mask[:, None] / N
+    return float(loss), dflat.reshape(N, T, V)

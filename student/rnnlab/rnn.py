@@ -74,8 +74,15 @@ def unfold(step, x, state0, reverse=False):
         final_state: the state after the last step that ran.
         caches: list of the T step caches, in the order the steps ran.
     """
-    # TODO: implement unfold (see the docstring).
-    raise NotImplementedError("unfold")
+    T = x.shape[1]
+    times = range(T - 1, -1, -1) if reverse else range(T)
+    outputs = [None] * T
+    caches = []
+    state = state0
+    for t in times:
+        outputs[t], state, cache_t = step(x[:, t], state)
+        caches.append(cache_t)
+    return np.stack(outputs, axis=1), state, caches
 
 
 def rnn_forward(x, h0, Wx, Wh, b):

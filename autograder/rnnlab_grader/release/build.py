@@ -137,13 +137,15 @@ def build(out, solutions=SOLUTIONS, assignments=ASSIGNMENTS, dist=None, notebook
     out = Path(out)
     out.mkdir(parents=True)
     release = Release(out)
+    given = course.given_groups(course.sessions(assignments))  # handed out finished: see course.KINDS
     for source in sorted((solutions / "rnnlab").glob("*.py")):
-        stub, solution = split_solutions(source.read_text())
-        # A line that also stands outside the regions (a docstring's equation) is public.
-        public = {line.strip() for line in stub.splitlines()}
-        release.public_lines |= public
-        release.solution_lines |= {line.strip() for line in solution} - public
+        keep = {group.split(".", 1)[1] for group in given if group.split(".", 1)[0] == source.stem}
+        stub, solution = split_solutions(source.read_text(), keep=keep)
+        release.public_lines |= {line.strip() for line in stub.splitlines()}
+        release.solution_lines |= {line.strip() for line in solution}
         _write(release, Path("rnnlab") / source.name, stub)
+    # A line that also stands outside the regions (a docstring's equation, a given function's) is public.
+    release.solution_lines -= release.public_lines
     for source in sorted((solutions / "tests").rglob("*.py")):
         if "__pycache__" not in source.parts:
             _write(release, source.relative_to(solutions), source.read_text())
@@ -243,7 +245,7 @@ def release(out=STUDENT, dist=DIST, force=False, check=False, functions=None,
     built = None
     try:
         built = build(staging / out.name, solutions, assignments, notebooks=False)
-        prove(built, solutions, functions, timings)  # first: the proofs a change to a function meets
+        prove(built, solutions, functions, timings, course_now)  # first: the proofs a change to a function meets
         if functions is None:
             with _timed(timings, "notebooks (otter assign)"):
                 add_notebooks(built, assignments)
@@ -347,17 +349,21 @@ def _code_lines(line):
         yield quoted.group(1).replace('\\"', '"').strip()
 
 
-def prove(release, reference_dir=SOLUTIONS, functions=None, timings=None):
+def prove(release, reference_dir=SOLUTIONS, functions=None, timings=None, course_now=None):
     """Check the release or raise ReleaseError; record the measured proofs in `release`, and the
     summaries of the Keras models the reference's grading rebuilt (release.known_models: the graders
-    start from them, see grading/known_models.py). With `functions`, only theirs are graded and tested.
-    `timings` (a dict) receives the seconds each proof took."""
+    start from them, see grading/known_models.py). What is graded: the functions of `course_now`'s
+    questions but the given ones (course.graded_groups), or with `functions`, only those (their
+    public tests too). `timings` (a dict) receives the seconds each proof took."""
     timings = {} if timings is None else timings
     with _timed(timings, "leaks"):
         leaks = find_leaks(release)
     if leaks:
         raise ReleaseError("the release gives away hidden material:\n  " + "\n  ".join(leaks[:20]))
-    groups = set(functions) if functions else None
+    course_now = course.sessions() if course_now is None else course_now
+    groups = set(functions or course.graded_groups(course_now)) - course.given_groups(course_now)
+    if not groups:
+        raise ReleaseError(f"nothing to prove: {', '.join(sorted(functions or []))} are given (nothing grades them)")
     # One batch, whose model cache starts empty: what the reference's grading rebuilds is the table.
     with tempfile.TemporaryDirectory(prefix="rnnlab-models-") as models, engine.shared(models) as batch:
         with _timed(timings, "grading the reference"):

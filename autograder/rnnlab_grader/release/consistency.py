@@ -76,16 +76,16 @@ def question_map_problems(course, catalogue):
 
 
 def plan_problems(course):
-    """A question without its core-or-stretch plan, a plan entry that is not [core|stretch, minutes],
+    """A question without its plan, a plan entry that is not [core|stretch|given, minutes],
     a slot or stretch_counts missing or unknown, an opening whose plan table is not the config's."""
     problems = []
     for session in course:
         where = f"assignments/{session['notebook']}.ipynb"
         plan, questions = session["plan"], session["questions"]
-        found = [f"{where}: question {q} has no `plan:` entry in its ASSIGNMENT CONFIG ({q}: [core, minutes] "
-                  f"or [stretch, minutes])" for q in questions if q not in plan]
+        found = [f"{where}: question {q} has no `plan:` entry in its ASSIGNMENT CONFIG ({q}: [core, minutes], "
+                  f"[stretch, minutes] or [given, minutes])" for q in questions if q not in plan]
         found += [f"{where}: `plan:` names {q}, which is no question of its config" for q in plan if q not in questions]
-        found += [f"{where}: `plan:` entry {q}: {list(entry)} is not [core, minutes] or [stretch, minutes] "
+        found += [f"{where}: `plan:` entry {q}: {list(entry)} is not [core, minutes], [stretch, minutes] or [given, minutes] "
                   f"(minutes a whole number above 0)" for q, entry in plan.items()
                   if not (len(entry) == 2 and entry[0] in course_module.KINDS and type(entry[1]) is int and entry[1] > 0)]
         if not (type(session["slot"]) is int and session["slot"] > 0):

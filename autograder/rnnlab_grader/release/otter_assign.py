@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from ..course import plan_of, questions_of
+from ..course import PATHS, plan_of, questions_of
 from ..grading import variants
 from ..paths import GRADERS, MUTANTS, PACKAGE, REFERENCE, TESTED_VERSIONS
 
@@ -135,7 +135,7 @@ def _prepared(master, target, points):
     """A copy of `master` to give otter assign: its config asks for the tested Python and versions
     (tested_versions; each requirement named in the master is pinned, and Keras, which TensorFlow
     pulls in, too), each question is worth `points[question]` (the graders' points: the masters
-    need not state them), says in its heading whether it is core or stretch and its minutes (the
+    need not state them), says in its heading whether it is core, stretch or given and its minutes (the
     config's plan), and has its check (_with_checks)."""
     notebook = nbformat.read(master, as_version=4)
     header, config_text = notebook.cells[0].source.split("\n", 1)
@@ -153,7 +153,7 @@ def _prepared(master, target, points):
             if prompt.cell_type == "markdown" and prompt.source.startswith("#"):  # its heading says its place in the plan
                 kind, minutes = plan[fields["name"]]
                 heading, _, rest = prompt.source.partition("\n")
-                prompt.source = f"{heading} ({kind}, about {minutes} min)\n{rest}"
+                prompt.source = f"{heading} ({PATHS[kind]}, about {minutes} min)\n{rest}"
     nbformat.write(_with_checks(notebook, questions_of(config)), target)
     return target
 
