@@ -136,13 +136,14 @@ def plan_table(session):
     rows = "\n".join(f"| `{question}` | {PATHS[kind]} | {minutes} min |" for question, (kind, minutes) in plan.items())
     core = [minutes for kind, minutes in plan.values() if kind == "core"]
     counts = "count as a bonus, beyond the maximum" if session["stretch_counts"] == "bonus" else "count like core points"
-    has_given = any(kind == "given" for kind, _ in plan.values())
+    kinds = {kind for kind, _ in plan.values()}
+    stretch = f"Stretch questions are for when the core is done; their points {counts}. " if "stretch" in kinds else ""
     given = ("Given questions come finished in your package (the core may use them): read their code and run "
-             "their check; they carry no points. " if has_given else "")
+             "their check; they carry no points. " if "given" in kinds else "")
     return (f"| question | path | about |\n|---|---|---|\n{rows}\n\n"
             f"The core path: {len(core)} questions, about {sum(core)} minutes of work, in a session of "
-            f"{session['slot']} minutes that also holds the reading and the cells to run. Stretch questions are "
-            f"for when the core is done; their points {counts}. {given}The minutes are estimates at a stated pace: "
+            f"{session['slot']} minutes that also holds the reading and the cells to run. {stretch}{given}"
+            f"The minutes are estimates at a stated pace: "
             f"{QUESTION_MINUTES} minutes a question to read its docstring and run its check, {LINE_MINUTES:g} "
             f"minutes a line of the reference's solution"
-            + (f", {GIVEN_LINE_MINUTES:g} minutes a line to read a given question's code." if has_given else "."))
+            + (f", {GIVEN_LINE_MINUTES:g} minutes a line to read a given question's code." if "given" in kinds else "."))
