@@ -47,7 +47,7 @@ def _probe():
     found += [line.replace("\\t", " ") for line in open("/proc/self/status").read().splitlines() if line.startswith("CapEff")]
     raise RuntimeError("PROBE " + " | ".join(found))
 """
-SIGMOID = "    return np.exp(-np.logaddexp(0, -a))"
+STEP = "    h_next = np.tanh(x @ Wx + h_prev @ Wh + b)"  # the first line of rnn_step_forward's body
 
 
 @pytest.fixture(scope="module")
@@ -110,8 +110,8 @@ def graded(ta, loopback_server):
         "other": str(ta / "submissions" / "reference" / "rnnlab" / "rnn.py"), "system": "/etc/hostname"})
 
     def reader(package):
-        path = package / "layers.py"
-        path.write_text(path.read_text().replace(SIGMOID, "    _probe()\n" + SIGMOID, 1) + probe)
+        path = package / "rnn.py"
+        path.write_text(path.read_text().replace(STEP, "    _probe()\n" + STEP, 1) + probe)
     submissions = [submission(ta, "reference", SOLUTIONS / "rnnlab"), submission(ta, "stubs", STUDENT / "rnnlab"),
                    submission(ta, "reader", SOLUTIONS / "rnnlab", reader)]
     run = as_ta(ta, ["grade", *map(str, submissions), "--out", str(ta / "out"), "-j", "2"])
@@ -129,7 +129,7 @@ def test_an_ordinary_user_grades_in_user_namespaces(graded):
 
 def test_student_code_sees_nothing_of_the_user_and_reaches_no_network(graded):
     _, results = graded
-    (feedback,) = {t["output"] for t in results["reader"]["tests"] if t["name"].startswith("sigmoid: values (float64 N=3")}
+    (feedback,) = {t["output"] for t in results["reader"]["tests"] if t["name"].startswith("rnn_step_forward: values (float64 N=3")}
     probe = feedback.split("PROBE ", 1)[1]
     # The TA's clone, home and the other submissions are not there; the system's files are.
     for label in ("reference", "graders", "home", "other"):

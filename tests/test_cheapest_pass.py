@@ -35,16 +35,13 @@ from pathlib import Path
 import pytest
 
 import local_student
+from every_stub import every_function_a_stub
 from rnnlab_grader.contract import SIGNATURES
 from rnnlab_grader.grading import engine
-from rnnlab_grader.paths import SOLUTIONS, STUDENT
+from rnnlab_grader.paths import SOLUTIONS
 
 SUM_GROUPS = {"layers.affine_forward", "layers.affine_backward", "layers.softmax_cross_entropy",
               "rnn.rnn_step_forward", "rnn.rnn_step_backward"}
-
-
-def stub_text(module):
-    return (STUDENT / "rnnlab" / f"{module}.py").read_text()
 
 
 def returning_nones(package):
@@ -381,21 +378,20 @@ def constant_answers(package):
         replace_stub(package, qualname, body)
 
 
-def _edited(source, root, name, edits):
-    """root/name/rnnlab/: a copy of `source`'s package, with each edit applied to it in turn."""
-    package = root / name / "rnnlab"
-    shutil.copytree(source / "rnnlab", package, ignore=shutil.ignore_patterns("__pycache__"))
+def _edited(package, edits):
+    """The folder of `package` (an rnnlab folder), with each edit applied to the package in turn."""
     for edit in edits:
         edit(package)
     return package.parent
 
 
 def from_stubs(root, name, *edits):
-    return _edited(STUDENT, root, name, edits)
+    return _edited(every_function_a_stub(root / name / "rnnlab"), edits)
 
 
 def from_reference(root, name, *edits):
-    return _edited(SOLUTIONS, root, name, edits)
+    package = shutil.copytree(SOLUTIONS / "rnnlab", root / name / "rnnlab", ignore=shutil.ignore_patterns("__pycache__"))
+    return _edited(package, edits)
 
 
 def linked_package(root, name):

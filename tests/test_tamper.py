@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import processes_running_as
+from every_stub import every_function_a_stub
 from rnnlab_grader.grading import dependencies, engine
-from rnnlab_grader.paths import GRADERS, REPO, SOLUTIONS, STUDENT
+from rnnlab_grader.paths import GRADERS, REPO, SOLUTIONS
 
 ALL = "all"
 
@@ -173,8 +174,10 @@ def make_case(root, name, base, edits):
         write_zip(path, edits)
         return path
     package = root / name / "rnnlab"
-    source = SOLUTIONS / "rnnlab" if base == "reference" else STUDENT / "rnnlab"
-    shutil.copytree(source, package, ignore=shutil.ignore_patterns("__pycache__"))
+    if base == "reference":
+        shutil.copytree(SOLUTIONS / "rnnlab", package, ignore=shutil.ignore_patterns("__pycache__"))
+    else:
+        every_function_a_stub(package)
     if edits == "links":
         for path in package.glob("*.py"):
             path.unlink()
