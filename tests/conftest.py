@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from every_stub import every_function_a_stub
 from rnnlab_grader import course
 from rnnlab_grader.grading import examples
 from rnnlab_grader.release import build
@@ -111,13 +112,9 @@ def partly_done(target, done):
     """A student folder at `target`: the release's tests, and a package whose functions named in
     `done` ("module.function") and the given ones (the release hands them out finished) are the
     reference's, the others stubs."""
-    done = {*done, *course.given_groups(course.sessions())}
     shutil.copytree(STUDENT / "tests", target / "tests")
     shutil.copy(STUDENT / "pytest.ini", target)
-    (target / "rnnlab").mkdir()
-    for source in (SOLUTIONS / "rnnlab").glob("*.py"):
-        keep = {name.split(".")[1] for name in done if name.split(".")[0] == source.stem}
-        (target / "rnnlab" / source.name).write_text(build.split_solutions(source.read_text(), keep)[0])
+    every_function_a_stub(target / "rnnlab", but={*done, *course.given_groups(course.sessions())})
     return target
 
 

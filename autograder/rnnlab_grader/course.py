@@ -91,10 +91,15 @@ def sessions(assignments=ASSIGNMENTS):
     return sorted(found, key=lambda s: (s["number"] is None, s["number"] or 0, s["notebook"]))
 
 
+def kind_of(plan, question):
+    """The question's kind in a session's `plan` (one of KINDS): a question of no plan is core."""
+    return plan.get(question, ("core",))[0]
+
+
 def _of_kind(course_sessions, kind):
-    """(session, function) for each function of a `kind` question (a question of no plan is core)."""
+    """(session, function) for each function of a `kind` question."""
     return [(session, group) for session in course_sessions for question, groups in session.get("questions", {}).items()
-            if session.get("plan", {}).get(question, ("core",))[0] == kind for group in groups]
+            if kind_of(session.get("plan", {}), question) == kind for group in groups]
 
 
 def stretch_groups(course_sessions):

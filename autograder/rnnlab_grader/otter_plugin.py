@@ -135,13 +135,13 @@ class RnnlabPlugin(AbstractOtterPlugin):
         # This notebook's questions only, but the given ones (handed out finished: course.KINDS): its
         # score is out of their points, not the whole day's.
         questions = {question: groups for question, groups in self.plugin_config["questions"].items()
-                     if plan.get(question, ("core",))[0] != "given"}
+                     if course.kind_of(plan, question) != "given"}
         graded = {group for groups in questions.values() for group in groups}
         result = engine.grade_submission(self.private_dir, name="submission", groups=graded)
         for question, groups in questions.items():
             tests = [t for t in result["tests"] if t["extra_data"]["group"] in groups]
             # Gradescope names a test by its question: a stretch question says so.
-            stretch = plan.get(question, ("core",))[0] == "stretch"
+            stretch = course.kind_of(plan, question) == "stretch"
             results.results[question] = question_result(question + (" (stretch)" if stretch else ""), tests)
         for question in set(results.results) - set(questions):
             del results.results[question]
