@@ -8,11 +8,14 @@ points = 9
 @test_case(points=None, hidden=False)
 def test_rnn_forward():
     """`pytest --function rnn.rnn_forward --check`: the public tests of this question."""
-    import os, subprocess, sys
-    plain = {k: v for k, v in os.environ.items() if k != 'FORCE_COLOR'} | {'NO_COLOR': '1'}
-    run = subprocess.run([sys.executable, '-m', 'pytest', '-p', 'no:cacheprovider', '--color=no', '--function', 'rnn.rnn_forward', '--check'], capture_output=True, text=True, env=plain)
-    passed = run.returncode == 0
+    import importlib.util, sys
+    runner = sys.modules.get('rnnlab_check_runner')
+    if runner is None:
+        spec = importlib.util.spec_from_file_location('rnnlab_check_runner', 'tests/check_runner.py')
+        runner = sys.modules[spec.name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(runner)
+    passed, report = runner.run(['rnn.rnn_forward'], warm_up=False)
     if not passed:
-        print(run.stdout + run.stderr)
-    assert passed, 'the public tests above failed'
+        print(report)
+    assert passed, runner.FAILED
 

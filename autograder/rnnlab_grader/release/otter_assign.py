@@ -96,26 +96,30 @@ def tested_versions(path=TESTED_VERSIONS):
     return python, pins
 
 
-def check_test(question, functions):
+def check_test(question, functions, warm_up=False):
     """The source of a question's grader.check test: the public tests of the question's graded
-    functions, run as `pytest --function ... --check` (tests/conftest.py), whose report it prints
-    when one fails. A fresh pytest process, so that it reads the package as it is on disk now."""
-    command = ["pytest", "--function", ",".join(functions), "--check"]
-    arguments = ", ".join(repr(a) for a in ["-m", "pytest", "-p", "no:cacheprovider", "--color=no", *command[1:]])
+    functions, run as `pytest --function ... --check` (tests/conftest.py) by tests/check_runner.py,
+    which prints its report when one fails: a fresh pytest process, or a fork of the kernel's warm
+    one for Keras builders, so that it reads the package as it is on disk now. `warm_up` (the
+    notebook has Keras questions): the first check starts the warm process."""
     return (f"def test_{question}():\n"
-            f'    """`{" ".join(command)}`: the public tests of this question."""\n'
-            f"    import os, subprocess, sys\n"
-            f'    plain = {{k: v for k, v in os.environ.items() if k != "FORCE_COLOR"}} | {{"NO_COLOR": "1"}}\n'
-            f"    run = subprocess.run([sys.executable, {arguments}], capture_output=True, text=True, env=plain)\n"
-            f"    passed = run.returncode == 0\n"
+            f'    """`pytest --function {",".join(functions)} --check`: the public tests of this question."""\n'
+            f"    import importlib.util, sys\n"
+            f'    runner = sys.modules.get("rnnlab_check_runner")  # loaded once per kernel: it keeps the warm process\n'
+            f"    if runner is None:\n"
+            f'        spec = importlib.util.spec_from_file_location("rnnlab_check_runner", "tests/check_runner.py")\n'
+            f"        runner = sys.modules[spec.name] = importlib.util.module_from_spec(spec)\n"
+            f"        spec.loader.exec_module(runner)\n"
+            f"    passed, report = runner.run({list(functions)!r}, warm_up={warm_up})\n"
             f"    if not passed:\n"
-            f"        print(run.stdout + run.stderr)\n"
-            f'    assert passed, "the public tests above failed"\n')
+            f"        print(report)\n"
+            f"    assert passed, runner.FAILED\n")
 
 
 def _with_checks(notebook, questions):
     """Give each question of `notebook` its test cell (check_test), just before its END QUESTION."""
     cells, question = [], None
+    warm_up = any(name.startswith("keras_models.") for functions in questions.values() for name in functions)
     for cell in notebook.cells:
         if cell.cell_type == "raw" and cell.source.startswith("# BEGIN TESTS"):
             raise RuntimeError(f"{question}: the release writes each question's tests (check_test); "
@@ -124,7 +128,7 @@ def _with_checks(notebook, questions):
             question = yaml.safe_load(cell.source.removeprefix("# BEGIN QUESTION"))["name"]
         if cell.cell_type == "raw" and cell.source.startswith("# END QUESTION"):
             cells += [nbformat.v4.new_raw_cell("# BEGIN TESTS"),
-                      nbformat.v4.new_code_cell(check_test(question, questions[question])),
+                      nbformat.v4.new_code_cell(check_test(question, questions[question], warm_up)),
                       nbformat.v4.new_raw_cell("# END TESTS")]
         cells.append(cell)
     notebook.cells = cells
