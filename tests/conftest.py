@@ -173,3 +173,8 @@ def orphaned_workers_since(started):
 def processes_running_as(uids):
     """The pids of the processes that run as one of `uids`."""
     return [pid for pid, uid, _ in _live_processes() if uid in uids]
+
+
+def processes_in_group(group):
+    """The pids of the live processes of process group `group`."""
+    return [pid for pid, _, fields in _live_processes() if int(fields[2]) == group]

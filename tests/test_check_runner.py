@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from conftest import processes_in_group
 from rnnlab_grader.paths import SOLUTIONS, STUDENT
 
 BUILDER = "keras_models.recurrent_layer"
@@ -38,15 +39,11 @@ def runner(tmp_path, monkeypatch):
 
 
 def group_alive(group, seconds=10):
-    """Whether a process of `group` still runs after `seconds` (a killed one may take a moment to go)."""
+    """Whether a live process of `group` is left after `seconds` (a killed one may take a moment to go)."""
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(group, 0)
-        except ProcessLookupError:
-            return False
+    while processes_in_group(group) and time.monotonic() < deadline:
         time.sleep(0.1)
-    return True
+    return bool(processes_in_group(group))
 
 
 def no_fresh_process(*args, **kwargs):
@@ -58,7 +55,7 @@ def test_a_keras_check_is_a_fork_of_the_warm_process_and_reads_the_package_as_it
     passed, report = runner.run([BUILDER])
     assert passed and report.startswith("All ") and report.endswith(f" public tests of {BUILDER} passed.\n"), report
     warm = runner._warm.pid
-    keras_models = runner.os.path.join("rnnlab", "keras_models.py")
+    keras_models = os.path.join("rnnlab", "keras_models.py")
     shutil.copy(STUDENT / "rnnlab" / "keras_models.py", keras_models)  # the stub, written after the fork's parent started
     passed, report = runner.run([BUILDER])
     assert not passed and "NotImplementedError: recurrent_layer" in report, report
@@ -73,7 +70,7 @@ def test_a_numpy_check_warms_up_in_the_background_and_runs_afresh(runner):
 
 
 @pytest.mark.parametrize("where", ["macOS", "no package here"])
-def test_no_warm_process_where_a_fork_is_unsafe_or_there_is_nothing_to_check(runner, monkeypatch, tmp_path, where):
+def test_no_warm_process_where_a_fork_is_unsafe_or_there_is_nothing_to_check(runner, monkeypatch, where):
     if where == "macOS":
         monkeypatch.setattr(sys, "platform", "darwin")
     else:
